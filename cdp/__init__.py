@@ -1,0 +1,1 @@
+"""Python side of the customer data platform: loading raw files and activating audiences."""

@@ -1,0 +1,45 @@
+"""Where the DuckDB warehouse is and how the scripts open it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = "warehouse/cdp.duckdb"
+
+
+class WarehouseError(Exception):
+    """A problem with the warehouse that the user can act on (the message says what to do)."""
+
+
+def warehouse_path(path: str | os.PathLike | None = None) -> Path:
+    """The warehouse file: the explicit path, else $CDP_DUCKDB_PATH, else warehouse/cdp.duckdb.
+
+    A relative path is taken from the project root, as dbt (run from the root) takes it.
+    """
+    chosen = Path(path or os.environ.get("CDP_DUCKDB_PATH") or DEFAULT_PATH)
+    return chosen if chosen.is_absolute() else PROJECT_ROOT / chosen
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a read-only open of a missing file is an error that says how to build it."""
+    file = warehouse_path(path)
+    if read_only and not file.exists():
+        raise WarehouseError(f"No warehouse at {file}: build it first (make demo, or load data and run dbt build).")
+    if not read_only:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(file), read_only=read_only)
+    except duckdb.IOException as error:  # typically: another process holds the write lock
+        raise WarehouseError(f"Cannot open the warehouse {file}: {error}") from error
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])

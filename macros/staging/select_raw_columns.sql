@@ -1,0 +1,89 @@
+{#
+    The one place where the raw data contract (models/staging/<source>/_<source>__sources.yml) meets the warehouse.
+
+    select_raw_columns(source_name, table_name) renders a `select` over the raw table with every contract column,
+    cast to its contract type:
+      - a column present in the relation is read and cast;
+      - an optional column that is absent is read as a typed null;
+      - extra columns are ignored;
+      - a required column that is absent stops the run with an error naming the table, the column and the var
+        that points at the schema;
+      - an optional table that is absent yields no rows (same columns); a required table that is absent is an error.
+
+    The demo seed of the same table (`demo_<source>__<table>`) is referenced only to order the DAG: when the demo
+    is part of a run it is loaded before the staging model that reads it. The rows are read through source().
+#}
+{% macro select_raw_columns(source_name, table_name) -%}
+    {%- set _ = ref('demo_' ~ source_name ~ '__' ~ table_name) -%}
+    {%- set source_relation = source(source_name, table_name) -%}
+    {%- if not execute -%}
+        select 1 as placeholder
+    {%- else -%}
+        {%- set contract = raw_contract(source_name, table_name) -%}
+        {%- set relation = adapter.get_relation(
+            database=source_relation.database,
+            schema=source_relation.schema,
+            identifier=source_relation.identifier
+        ) -%}
+        {%- if relation is none and not contract.optional -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table " ~ source_relation ~ " does not exist. It is required by the raw data contract; "
+                ~ "load it (scripts/load_raw.py) or point var '" ~ contract.schema_var ~ "' at the schema that holds it."
+            ) }}
+        {%- endif -%}
+        {%- set present = [] -%}
+        {%- if relation is not none -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}
+                {%- do present.append(column.name | lower) -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- for column in contract.columns if column.required and relation is not none and column.name not in present -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table " ~ relation ~ " is missing required column '" ~ column.name ~ "' (raw data contract in "
+                ~ contract.path ~ "; schema from var '" ~ contract.schema_var ~ "')."
+            ) }}
+        {%- endfor -%}
+        select
+        {%- for column in contract.columns %}
+            {% if column.name in present -%}
+                cast({{ adapter.quote(column.name) }} as {{ cdp_type(column.data_type) }})
+            {%- else -%}
+                cast(null as {{ cdp_type(column.data_type) }})
+            {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+        {% if relation is not none -%}
+            from {{ relation }}
+        {%- else -%}
+            where 1 = 0
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# The contract of one raw table, read from its source definition: columns (name, data_type, required), optional. #}
+{% macro raw_contract(source_name, table_name) -%}
+    {%- set matches = graph.sources.values()
+        | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name) | list -%}
+    {%- if matches | length != 1 -%}
+        {{ exceptions.raise_compiler_error("No raw contract for " ~ source_name ~ "." ~ table_name) }}
+    {%- endif -%}
+    {%- set node = matches[0] -%}
+    {%- set columns = [] -%}
+    {%- for name, column in node.columns.items() -%}
+        {%- set meta = column.get('meta') or {} -%}
+        {%- do columns.append({
+            'name': name,
+            'data_type': column.get('data_type'),
+            'required': meta.get('required', false)
+        }) -%}
+    {%- endfor -%}
+    {%- set table_meta = node.get('meta') or {} -%}
+    {%- set source_meta = node.get('source_meta') or {} -%}
+    {{ return({
+        'columns': columns,
+        'optional': table_meta.get('optional', false),
+        'schema_var': source_meta.get('schema_var', source_name ~ '_schema'),
+        'path': node.original_file_path
+    }) }}
+{%- endmacro %}

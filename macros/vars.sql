@@ -1,0 +1,21 @@
+{# Business-constant vars, checked once where they are read: a wrong type stops the run with a one-line reason. #}
+
+{% macro number_var(name, minimum=none) -%}
+    {%- set value = var(name) -%}
+    {%- set text = value | string | trim -%}
+    {%- if value is boolean or not modules.re.match('^-?[0-9]+([.][0-9]+)?$', text) -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a number, got '" ~ text ~ "'") }}
+    {%- endif -%}
+    {%- if minimum is not none and (text | float) < minimum -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be at least " ~ minimum ~ ", got " ~ text) }}
+    {%- endif -%}
+    {{ return(text) }}
+{%- endmacro %}
+
+{% macro like_pattern_var(name) -%}
+    {%- set value = var(name) -%}
+    {%- if value is none or value is not string or (value | trim) == '' -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a non-empty SQL LIKE pattern, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return("'" ~ (value | replace("'", "''")) ~ "'") }}
+{%- endmacro %}

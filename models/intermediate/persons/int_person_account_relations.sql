@@ -1,0 +1,97 @@
+-- One row per (person, unified account, relation type) with evidence from any source.
+-- Relation types: salesforce_contact_account (contact.account_id), salesforce_account_contact_relation (active),
+-- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role (role on a deal of the account).
+with
+
+persons as (
+    select * from {{ ref('int_persons_resolved') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts_resolved') }}
+),
+
+opportunities as (
+    select * from {{ ref('int_opportunities_deduplicated') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_salesforce__contacts') }}
+),
+
+account_contact_relations as (
+    select * from {{ ref('stg_salesforce__account_contact_relations') }}
+),
+
+opportunity_contact_roles as (
+    select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+),
+
+marketo_leads as (
+    select * from {{ ref('stg_marketo__leads') }}
+),
+
+evidence as (
+    select
+        {{ person_record_key("'salesforce'", "'contact'", 'contact_id') }} as record_key,
+        'salesforce' as source_system,
+        account_id as source_account_id,
+        'salesforce_contact_account' as relation_type
+    from contacts
+    where account_id is not null
+
+    union all
+
+    select
+        {{ person_record_key("'salesforce'", "'contact'", 'contact_id') }} as record_key,
+        'salesforce' as source_system,
+        account_id as source_account_id,
+        'salesforce_account_contact_relation' as relation_type
+    from account_contact_relations
+    where is_active
+
+    union all
+
+    select
+        {{ person_record_key("'marketo'", "'lead'", 'lead_id') }} as record_key,
+        'marketo' as source_system,
+        company_id as source_account_id,
+        'marketo_lead_company' as relation_type
+    from marketo_leads
+    where company_id is not null
+),
+
+opportunity_role_relations as (
+    select distinct
+        persons.person_id,
+        opportunities.account_id,
+        'salesforce_opportunity_contact_role' as relation_type
+    from opportunity_contact_roles
+    inner join opportunities
+        on opportunities.source_system = 'salesforce'
+        and opportunity_contact_roles.opportunity_id = opportunities.source_opportunity_id
+    inner join persons
+        on {{ person_record_key("'salesforce'", "'contact'", 'opportunity_contact_roles.contact_id') }}
+        = persons.record_key
+    where opportunities.account_id is not null
+),
+
+direct_relations as (
+    select distinct
+        persons.person_id,
+        accounts.account_id,
+        evidence.relation_type
+    from evidence
+    inner join persons on evidence.record_key = persons.record_key
+    inner join accounts
+        on evidence.source_system = accounts.source_system
+        and evidence.source_account_id = accounts.source_account_id
+),
+
+final as (
+    select * from direct_relations
+    union all
+    select * from opportunity_role_relations
+)
+
+select * from final

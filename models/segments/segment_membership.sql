@@ -1,0 +1,27 @@
+-- Every segment's members in one table, so activation reads one place whatever the segment.
+-- A new segment model is added to `segment_models` below (it must have person_id, email, is_marketable).
+{%- set segment_models = ['seg_new_product_upsell'] %}
+
+with
+
+{% for segment in segment_models %}
+{{ segment }} as (
+    select * from {{ ref(segment) }}
+),
+{% endfor %}
+
+unioned as (
+    {%- for segment in segment_models %}
+    select
+        '{{ segment }}' as segment_name,
+        person_id,
+        email,
+        is_marketable
+    from {{ segment }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+)
+
+select * from unioned
