@@ -1,0 +1,340 @@
+"""Export a segment's marketable members as an import file for an activation tool.
+
+The pieces are kept apart so each can be used and tested on its own:
+
+* ``fetch_audience`` reads a segment's members from the warehouse (no files touched);
+* a format writer (one function per format, registered in ``FORMATS``) turns the rows into text;
+* ``write_atomically`` puts that text on disk so that readers never see a half-written file;
+* ``export_segment`` ties the three together, and ``main`` is the command line.
+
+Adding a format means writing one ``write_<format>(audience, stream)`` function and adding it to
+``FORMATS`` with the file name suffix it uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+from cdp.warehouse import DEFAULT_PATH, WarehouseError, connect, table_exists, warehouse_path
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_TABLE = ("segments", "segment_membership")
+PERSONS_TABLE = ("marts", "dim_persons")
+DEFAULT_OUT_DIR = "out"
+MAX_LISTED_EMAILS = 20
+
+# One row per member of the segment; names come from the person dimension (a member without a
+# person row still has an email, so it is kept with empty names rather than dropped by the join).
+AUDIENCE_QUERY = """
+select
+    m.person_id,
+    m.email,
+    coalesce(m.is_marketable, false) as is_marketable,
+    p.first_name,
+    p.last_name,
+    p.company_name,
+    p.title
+from segments.segment_membership as m
+left join marts.dim_persons as p on p.person_id = m.person_id
+where m.segment_name = ?
+order by m.email, m.person_id
+"""
+
+
+class ExportError(Exception):
+    """A problem the user can act on; the message says what is wrong (and, when known, what to do)."""
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    email: str
+    first_name: str
+    last_name: str
+    company_name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The marketable members of one segment (sorted by email) and how many members were left out."""
+
+    segment: str
+    members: list[AudienceMember] = field(default_factory=list)
+    not_marketable: int = 0
+    without_email: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the warehouse
+# --------------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def known_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Segments the warehouse defines: the segment models (tables ``segments.seg_*``) and any name in the membership.
+
+    A segment can be known and empty (nobody qualifies today); that is not an error.
+    """
+    rows = con.execute(
+        "select table_name from information_schema.tables"
+        " where table_schema = 'segments' and table_name like 'seg\\_%' escape '\\'"
+        " union select distinct segment_name from segments.segment_membership where segment_name is not null"
+        " order by 1"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
+    """Read ``segment``'s members and keep the marketable ones that have an email.
+
+    Raises ExportError if the warehouse has not been built or the segment is unknown.
+    """
+    for schema, table in (MEMBERSHIP_TABLE, PERSONS_TABLE):
+        if not table_exists(con, schema, table):
+            raise ExportError(f"the warehouse has no table {schema}.{table}: run dbt build first")
+
+    try:
+        rows = con.execute(AUDIENCE_QUERY, [segment]).fetchall()
+    except duckdb.Error as error:  # e.g. a column the contract promises is missing
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
+
+    if not rows:
+        known = known_segments(con)
+        if segment not in known:
+            listed = ", ".join(known) if known else "(none: the warehouse defines no segment)"
+            raise ExportError(f"unknown segment {segment!r}; known segments: {listed}")
+
+    members: list[AudienceMember] = []
+    not_marketable = without_email = 0
+    for person_id, email, is_marketable, first_name, last_name, company_name, title in rows:
+        if not is_marketable:
+            not_marketable += 1
+            continue
+        if email is None or not str(email).strip():
+            log.warning("segment %s: marketable member %s has no email; left out", segment, person_id)
+            without_email += 1
+            continue
+        members.append(
+            AudienceMember(
+                email=str(email),
+                first_name=_text(first_name),
+                last_name=_text(last_name),
+                company_name=_text(company_name),
+                title=_text(title),
+            )
+        )
+
+    duplicated = sum(1 for count in Counter(m.email for m in members).values() if count > 1)
+    if duplicated:  # Marketo keeps one lead per email: the import will merge these rows
+        log.warning("segment %s: %d emails are shared by several members", segment, duplicated)
+    log.debug(
+        "segment %s: %d members, %d marketable with an email, %d not marketable, %d without email",
+        segment, len(rows), len(members), not_marketable, without_email,
+    )
+    return Audience(segment, members, not_marketable, without_email)
+
+
+def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:
+    """Open the warehouse read-only and fetch ``segment``'s audience (WarehouseError if the file is missing)."""
+    path = warehouse_path(warehouse)
+    log.debug("reading segment %s from %s", segment, path)
+    con = connect(path, read_only=True)
+    try:
+        return fetch_audience(con, segment)
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Formats: one writer function each, registered in FORMATS
+# --------------------------------------------------------------------------------------------
+
+MARKETO_HEADER = ("Email Address", "First Name", "Last Name", "Company Name", "Job Title")
+
+
+def write_marketo_csv(audience: Audience, stream: TextIO) -> None:
+    """A Marketo static-list import file: header then one row per member (stream opened with newline="")."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(MARKETO_HEADER)
+    for member in audience.members:
+        writer.writerow((member.email, member.first_name, member.last_name, member.company_name, member.title))
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    suffix: str  # appended to the segment name to make the file name
+    write: Callable[[Audience, TextIO], None]
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "marketo-csv": ExportFormat(suffix=".marketo.csv", write=write_marketo_csv),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Writing files
+# --------------------------------------------------------------------------------------------
+
+
+def _default_file_mode() -> int:
+    """The mode a plain open() would give a new file (temp files are created 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[TextIO], None]) -> Path:
+    """Write ``path`` via a temp file in the same directory and os.replace, creating the directory.
+
+    If ``write`` (or anything else) fails, the temp file is removed, the error propagates and any
+    previous file at ``path`` is left as it was.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    temp = Path(handle.name)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _default_file_mode())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    log.debug("wrote %s", target)
+    return target
+
+
+def output_path(out_dir: str | os.PathLike, segment: str, format_name: str) -> Path:
+    if not segment or segment.startswith(".") or "/" in segment or "\\" in segment or "\0" in segment:
+        raise ExportError(f"segment name {segment!r} cannot be used as a file name")
+    return Path(out_dir) / f"{segment}{FORMATS[format_name].suffix}"
+
+
+def export_segment(
+    segment: str,
+    format_name: str,
+    out_dir: str | os.PathLike,
+    warehouse: str | os.PathLike | None = None,
+) -> tuple[Path, Audience]:
+    """Read the segment's audience and write it in ``format_name``; returns the file written and the audience."""
+    if format_name not in FORMATS:
+        raise ExportError(f"unknown format {format_name!r}; known formats: {', '.join(sorted(FORMATS))}")
+    target = output_path(out_dir, segment, format_name)  # checked before the warehouse is opened
+    audience = read_audience(segment, warehouse)
+    writer = FORMATS[format_name].write
+    written = write_atomically(target, lambda stream: writer(audience, stream))
+    return written, audience
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def format_report(path: Path, audience: Audience) -> str:
+    """What the command prints: the file, the counts and, for a small audience, who is in it."""
+    count = len(audience.members)
+    lines = [
+        f"wrote {path}",
+        f"segment:                      {audience.segment}",
+        f"rows written:                 {count}",
+        f"left out (not marketable):    {audience.not_marketable}",
+    ]
+    if audience.without_email:
+        lines.append(f"left out (no email):          {audience.without_email}")
+    if count == 0:
+        lines.append("the segment has no marketable members: the file has the header only")
+    elif count <= MAX_LISTED_EMAILS:
+        table = [("email", "name", "company")] + [
+            (m.email, f"{m.first_name} {m.last_name}".strip(), m.company_name) for m in audience.members
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(2)]
+        lines.append("")
+        for email, name, company in table:
+            lines.append(f"  {email:<{widths[0]}}  {name:<{widths[1]}}  {company}".rstrip())
+    else:
+        lines.append(f"(more than {MAX_LISTED_EMAILS} rows: see the file for the emails)")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="export_audience.py",
+        description="Write an import file of a segment's marketable members for an activation tool. "
+        "Members who are not marketable (no consent) are left out and counted.",
+    )
+    parser.add_argument(
+        "--segment",
+        required=True,
+        metavar="NAME",
+        help="segment to export, as named in segments.segment_membership (e.g. seg_new_product_upsell)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="format_name",
+        choices=sorted(FORMATS),
+        default="marketo-csv",
+        help="file format; marketo-csv is a Marketo static-list import file "
+        "(Email Address, First Name, Last Name, Company Name, Job Title) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=DEFAULT_OUT_DIR,
+        help="directory to write <segment><format suffix> into (e.g. seg_x.marketo.csv), created if missing; "
+        "a relative DIR is taken from the current directory; "
+        "an existing file is replaced atomically (default: %(default)s/)",
+    )
+    parser.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        default=None,
+        help="DuckDB warehouse file, opened read-only; a relative path is taken from the project root "
+        f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log diagnostics to stderr")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print("error: " + " ".join(message.split()), file=sys.stderr)  # always one line
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        path, audience = export_segment(args.segment, args.format_name, args.out, args.warehouse)
+    except (ExportError, WarehouseError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot write the export to {args.out}: {error}")
+    print(format_report(path, audience))
+    return 0
