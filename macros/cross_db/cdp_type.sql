@@ -4,7 +4,7 @@
         'string': dbt.type_string(),
         'boolean': dbt.type_boolean(),
         'integer': dbt.type_bigint(),
-        'float': dbt.type_float(),
+        'float': 'double',
         'date': 'date',
         'timestamp': dbt.type_timestamp()
     } -%}

@@ -11,23 +11,30 @@
       - an optional table that is absent yields no rows (same columns); a required table that is absent is an error.
 
     The demo seed of the same table (`demo_<source>__<table>`) is referenced only to order the DAG: when the demo
-    is part of a run it is loaded before the staging model that reads it. The rows are read through source().
+    is part of a run it is loaded before the staging model that reads it. The rows are read through source()
+    (in a unit test, source() is the test's fixture and the ordering reference is left out).
 #}
 {% macro select_raw_columns(source_name, table_name) -%}
-    {%- set _ = ref('demo_' ~ source_name ~ '__' ~ table_name) -%}
+    {%- if model.resource_type != 'unit_test' -%}
+        {%- set _ = ref('demo_' ~ source_name ~ '__' ~ table_name) -%}
+    {%- endif -%}
     {%- set source_relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         select 1 as placeholder
+    {%- elif model.resource_type == 'unit_test' -%}
+        {#- A unit test's fixture already has every column of the raw table (dbt reads them from the warehouse),
+            and the source definitions are not available here: read it as it is. -#}
+        select * from {{ source_relation }}
     {%- else -%}
         {%- set contract = raw_contract(source_name, table_name) -%}
+        {#- Looked up from the source definition, not from source(): in a unit test source() names the fixture. -#}
         {%- set relation = adapter.get_relation(
-            database=source_relation.database,
-            schema=source_relation.schema,
-            identifier=source_relation.identifier
+            database=contract.database, schema=contract.schema, identifier=contract.identifier
         ) -%}
         {%- if relation is none and not contract.optional -%}
             {{ exceptions.raise_compiler_error(
-                "Raw table " ~ source_relation ~ " does not exist. It is required by the raw data contract; "
+                "Raw table " ~ contract.schema ~ "." ~ contract.identifier ~ " does not exist. "
+                ~ "It is required by the raw data contract; "
                 ~ "load it (scripts/load_raw.py) or point var '" ~ contract.schema_var ~ "' at the schema that holds it."
             ) }}
         {%- endif -%}
@@ -39,7 +46,7 @@
         {%- endif -%}
         {%- for column in contract.columns if column.required and relation is not none and column.name not in present -%}
             {{ exceptions.raise_compiler_error(
-                "Raw table " ~ relation ~ " is missing required column '" ~ column.name ~ "' (raw data contract in "
+                "Raw table " ~ contract.schema ~ "." ~ contract.identifier ~ " is missing required column '" ~ column.name ~ "' (raw data contract in "
                 ~ contract.path ~ "; schema from var '" ~ contract.schema_var ~ "')."
             ) }}
         {%- endfor -%}
@@ -52,7 +59,7 @@
             {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
         {%- endfor %}
         {% if relation is not none -%}
-            from {{ relation }}
+            from {{ source_relation }}
         {%- else -%}
             where 1 = 0
         {%- endif -%}
@@ -84,6 +91,9 @@
         'columns': columns,
         'optional': table_meta.get('optional', false),
         'schema_var': source_meta.get('schema_var', source_name ~ '_schema'),
-        'path': node.original_file_path
+        'path': node.original_file_path,
+        'database': node.database,
+        'schema': node.schema,
+        'identifier': node.identifier
     }) }}
 {%- endmacro %}
