@@ -4,24 +4,16 @@
 
 with
 
-{% for segment in segment_models %}
-{{ segment }} as (
-    select * from {{ ref(segment) }}
-),
-{% endfor %}
-
 unioned as (
-    {%- for segment in segment_models %}
-    select
-        '{{ segment }}' as segment_name,
-        person_id,
-        email,
-        is_marketable
-    from {{ segment }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {% for segment in segment_models -%}
+        select
+            '{{ segment }}' as segment_name,
+            person_id,
+            email,
+            is_marketable
+        from {{ ref(segment) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor -%}
 )
 
 select * from unioned

@@ -21,9 +21,11 @@ marketo_opportunities as (
 marketo_company_ids as (
     select company_id from marketo_companies
     union
-    select company_id from marketo_leads where company_id is not null
+    select company_id from marketo_leads
+    where company_id is not null
     union
-    select company_id from marketo_opportunities where company_id is not null
+    select company_id from marketo_opportunities
+    where company_id is not null
 ),
 
 marketo_accounts as (

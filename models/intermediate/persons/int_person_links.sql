@@ -44,7 +44,7 @@ marketo_synced_contact as (
     inner join records
         on records.source_system = 'salesforce'
         and records.source_object = 'contact'
-        and records.source_id = marketo_leads.sfdc_contact_id
+        and marketo_leads.sfdc_contact_id = records.source_id
 ),
 
 marketo_synced_lead as (
@@ -56,7 +56,7 @@ marketo_synced_lead as (
     inner join records
         on records.source_system = 'salesforce'
         and records.source_object = 'lead'
-        and records.source_id = marketo_leads.sfdc_lead_id
+        and marketo_leads.sfdc_lead_id = records.source_id
 ),
 
 -- A converted Salesforce lead became the contact it names.
@@ -69,7 +69,7 @@ salesforce_lead_conversion as (
     inner join records
         on records.source_system = 'salesforce'
         and records.source_object = 'contact'
-        and records.source_id = salesforce_leads.converted_contact_id
+        and salesforce_leads.converted_contact_id = records.source_id
 ),
 
 final as (

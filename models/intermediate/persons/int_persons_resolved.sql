@@ -9,13 +9,22 @@ records as (
 ),
 
 links as (
-    select record_key, linked_record_key from {{ ref('int_person_links') }}
+    select
+        record_key,
+        linked_record_key
+    from {{ ref('int_person_links') }}
 ),
 
 edges as (
-    select record_key as from_key, linked_record_key as to_key from links
+    select
+        record_key as from_key,
+        linked_record_key as to_key
+    from links
     union
-    select linked_record_key as from_key, record_key as to_key from links
+    select
+        linked_record_key as from_key,
+        record_key as to_key
+    from links
 ),
 
 -- (record, reachable record) pairs; `union` removes repeats, so cycles end the recursion.
