@@ -1,0 +1,321 @@
+"""Load a folder of raw files (DIR/<source>/<table>.csv or .parquet) into the warehouse's raw_<source> schemas.
+
+Every file is read into a temporary table and checked against the raw data contract (cdp.raw_contract) before
+anything is written; then all tables are written in one transaction, so the warehouse gets every file or none.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from cdp.raw_contract import Column, Source, Table, load_contract
+from cdp.warehouse import connect, table_exists
+
+log = logging.getLogger(__name__)
+
+FORMATS = {".csv": "csv", ".parquet": "parquet"}
+# A fixed dialect: the sniffer then cannot mistake a ragged line for the header.
+CSV_OPTIONS = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', skip = 0"
+
+TRUE_WORDS = ("true", "t", "1", "yes")
+FALSE_WORDS = ("false", "f", "0", "no")
+INTEGER_PATTERN = r"[+-]?[0-9]+"
+DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+UTC_SUFFIX = r"(Z|\+00:00)"
+TIMESTAMP_PATTERN = DATE_PATTERN + r"[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?" + UTC_SUFFIX + "?"
+EXPECTED = {
+    "boolean": "/".join(TRUE_WORDS + FALSE_WORDS),
+    "integer": "a whole number",
+    "float": "a number",
+    "date": "YYYY-MM-DD",
+    "timestamp": "YYYY-MM-DD HH:MM:SS[.ffffff][Z|+00:00]",
+}
+FLOAT_TYPES = ("FLOAT", "DOUBLE", "DECIMAL")
+NUMBER_TYPES = FLOAT_TYPES + ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                              "UINTEGER", "UBIGINT", "UHUGEINT")
+
+
+class LoadError(Exception):
+    """The input cannot be loaded and nothing was written; `problems` has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file to load and the contract table it goes to."""
+
+    path: Path
+    table: Table
+
+    @property
+    def format(self) -> str:
+        return FORMATS[self.path.suffix.lower()]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """What one file did to the warehouse."""
+
+    path: Path
+    target: str
+    rows: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A file read into the temporary table `name`; `columns` maps lower-case name -> (staged name, DuckDB type)."""
+
+    file: PlannedFile
+    name: str
+    columns: dict[str, tuple[str, str]]
+    duplicates: list[str]
+    rows: int
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _brief(error: BaseException) -> str:
+    """The informative head of a DuckDB error, on one line (without its list of possible fixes)."""
+    lines = []
+    for line in str(error).strip().splitlines():
+        if not line.strip() or line.startswith(("Possible fixes", "The search space", "LINE ")):
+            break
+        lines.append(line.strip())
+    return _truncate("; ".join(lines), 300)
+
+
+def _in_list(words: tuple[str, ...]) -> str:
+    return ", ".join(_literal(word) for word in words)
+
+
+def _parse_text(value: str, logical_type: str) -> str:
+    """SQL reading the (trimmed, non-empty) text `value` as `logical_type`; NULL where it cannot be read."""
+    if logical_type == "boolean":
+        return (f"case when lower({value}) in ({_in_list(TRUE_WORDS)}) then true "
+                f"when lower({value}) in ({_in_list(FALSE_WORDS)}) then false end")
+    if logical_type == "integer":
+        return f"case when regexp_full_match({value}, '{INTEGER_PATTERN}') then try_cast({value} as BIGINT) end"
+    if logical_type == "float":
+        return f"try_cast({value} as DOUBLE)"
+    if logical_type == "date":
+        return f"case when regexp_full_match({value}, '{DATE_PATTERN}') then try_cast({value} as DATE) end"
+    if logical_type == "timestamp":
+        return (f"case when regexp_full_match({value}, '{TIMESTAMP_PATTERN}') "
+                f"then try_cast(regexp_replace({value}, '{UTC_SUFFIX}$', '') as TIMESTAMP) end")
+    raise ValueError(f"unknown contract type {logical_type!r}")
+
+
+def _read_as(column: str, source_type: str, contract: Column) -> tuple[str, str]:
+    """(value, typed): SQL for the value (NULL if empty) and for it as the contract type (NULL if unreadable)."""
+    if contract.logical_type == "string":
+        return column, f"cast({column} as VARCHAR)"
+    if source_type == "VARCHAR":
+        value = f"nullif(trim({column}), '')"
+        return value, _parse_text(value, contract.logical_type)
+    if contract.logical_type == "integer" and source_type.startswith(FLOAT_TYPES):
+        return column, f"case when {column} = trunc({column}) then try_cast({column} as BIGINT) end"
+    if contract.logical_type == "boolean" and source_type.startswith(NUMBER_TYPES):
+        return column, f"case when {column} in (0, 1) then {column} = 1 end"
+    return column, f"try_cast({column} as {contract.duckdb_type})"
+
+
+def plan_load(directory: str | os.PathLike, contract: dict[str, Source] | None = None) -> list[PlannedFile]:
+    """The files under `directory` to load, each with its contract table; LoadError lists every file that cannot be."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise LoadError([f"{root}: {'not a directory' if root.exists() else 'no such directory'}"])
+    contract = load_contract() if contract is None else contract
+    layout = f"{root}/<{'|'.join(sorted(contract))}>/<table>.csv or .parquet"
+    planned: dict[tuple[str, str], PlannedFile] = {}
+    problems = []
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if any(part.startswith(".") for part in parts) or not path.is_file():
+            continue
+        if path.suffix.lower() not in FORMATS:
+            log.warning("ignoring %s (not a .csv or .parquet file)", path)
+            continue
+        source, table = parts[0].lower(), path.stem.lower()
+        if len(parts) != 2:
+            problems.append(f"{path}: not in a source folder; expected {layout}")
+        elif source not in contract:
+            problems.append(f"{path}: unknown source folder '{parts[0]}'; expected one of {', '.join(contract)}")
+        elif table not in contract[source].tables:
+            problems.append(f"{path}: unknown table '{source}.{table}', not in the raw contract "
+                            f"({', '.join(contract[source].tables)})")
+        elif (source, table) in planned:
+            problems.append(f"{path}: table {source}.{table} also comes from {planned[source, table].path}")
+        else:
+            planned[source, table] = PlannedFile(path, contract[source].tables[table])
+    if problems:
+        raise LoadError(problems)
+    if not planned:
+        raise LoadError([f"{root}: no files to load; expected {layout}"])
+    return list(planned.values())
+
+
+def _stage(con: duckdb.DuckDBPyConnection, file: PlannedFile, name: str) -> _Staged:
+    """Read the file into the temporary table `name`."""
+    if file.format == "csv":
+        reader = f"read_csv({_literal(str(file.path))}, {CSV_OPTIONS})"
+    else:
+        reader = f"read_parquet({_literal(str(file.path))})"
+    con.execute(f"create or replace temp table {name} as select * from {reader}")
+    columns: dict[str, tuple[str, str]] = {}
+    duplicates = []
+    for column, column_type, *_ in con.execute(f"describe {name}").fetchall():
+        if column.lower() in columns:
+            duplicates.append(column)
+        columns.setdefault(column.lower(), (column, column_type))
+    [(rows,)] = con.execute(f"select count(*) from {name}").fetchall()
+    return _Staged(file, name, columns, duplicates, rows)
+
+
+def _csv_line(con: duckdb.DuckDBPyConnection, stage: _Staged, rowid: int) -> int:
+    """The line a CSV row starts on: after the header and the rows before it, counting line breaks in their values."""
+    breaks = " + ".join(f"coalesce(length({_quote(name)}) - length(replace({_quote(name)}, chr(10), '')), 0)"
+                        for name, _ in stage.columns.values())
+    sql = f"select coalesce(sum({breaks}), 0) from {stage.name} where rowid < ?"
+    [(inside,)] = con.execute(sql, [rowid]).fetchall()
+    return rowid + 2 + int(inside)
+
+
+def _check(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[str]:
+    """Every way the staged file breaks its table's contract: missing required columns and unreadable values."""
+    path, table = stage.file.path, stage.file.table
+    problems = [f"{path}: column '{name}' appears twice (names are case-insensitive)" for name in stage.duplicates]
+    problems += [f"{path}: table {table.qualified_name} is missing required column '{column.name}'"
+                 for column in table.columns if column.required and column.name not in stage.columns]
+    typed = [(column, *stage.columns[column.name]) for column in table.columns
+             if column.logical_type != "string" and column.name in stage.columns]
+    if not typed:
+        return problems
+    aggregates = []
+    for column, name, source_type in typed:
+        value, as_type = _read_as(_quote(name), source_type, column)
+        bad = f"{value} is not null and {as_type} is null"
+        aggregates += [f"count(*) filter (where {bad})", f"min(rowid) filter (where {bad})",
+                       f"arg_min(cast({_quote(name)} as VARCHAR), rowid) filter (where {bad})"]
+    [found] = con.execute(f"select {', '.join(aggregates)} from {stage.name}").fetchall()
+    for index, (column, _, _) in enumerate(typed):
+        count, rowid, value = found[3 * index: 3 * index + 3]
+        if not count:
+            continue
+        where = f"row {rowid + 1}" + (f" (line {_csv_line(con, stage, rowid)})" if stage.file.format == "csv" else "")
+        more = f"; {count:,} rows of this column cannot be read" if count > 1 else ""
+        expected = EXPECTED[column.logical_type]
+        problems.append(f"{path}: table {table.qualified_name}, column '{column.name}', {where}: cannot read "
+                        f"{_truncate(value, 60)!r} as {column.logical_type} (expected {expected}){more}")
+    return problems
+
+
+def _stage_and_check(con: duckdb.DuckDBPyConnection, files: list[PlannedFile]) -> list[_Staged]:
+    """Read every file and check it; LoadError lists every problem in every file."""
+    staged, problems = [], []
+    for index, file in enumerate(files):
+        if file.format == "csv" and file.path.stat().st_size == 0:
+            problems.append(f"{file.path}: the file is empty (a CSV needs a header line)")
+            continue
+        try:
+            stage = _stage(con, file, f"load_raw_{index}")
+        except duckdb.Error as error:
+            problems.append(f"{file.path}: cannot read the {file.format} file: {_brief(error)}")
+            continue
+        staged.append(stage)
+        problems += _check(con, stage)
+    if problems:
+        raise LoadError(problems)
+    return staged
+
+
+def _select(stage: _Staged) -> str:
+    """SQL selecting the staged rows with lower-case column names, the contract's columns cast to their types."""
+    items = []
+    for lower, (name, source_type) in stage.columns.items():
+        column = stage.file.table.column(lower)
+        if column is None:
+            items.append(f"{_quote(name)} as {_quote(lower)}")
+        else:
+            _, as_type = _read_as(_quote(name), source_type, column)
+            items.append(f"cast({as_type} as {column.duckdb_type}) as {_quote(lower)}")
+    return f"select {', '.join(items)} from {stage.name}"
+
+
+def _write(con: duckdb.DuckDBPyConnection, stage: _Staged, append: bool) -> LoadedFile:
+    table = stage.file.table
+    target = f"{_quote(table.schema)}.{_quote(table.name)}"
+    try:
+        con.execute(f"create schema if not exists {_quote(table.schema)}")
+        if append and table_exists(con, table.schema, table.name):
+            con.execute(f"insert into {target} by name {_select(stage)}")
+            mode = "append"
+        else:
+            con.execute(f"create or replace table {target} as {_select(stage)}")
+            mode = "append (new table)" if append else "replace"
+    except duckdb.Error as error:
+        raise LoadError([f"{stage.file.path}: writing {table.qualified_name} failed, nothing was loaded: "
+                         f"{_brief(error)}"]) from error
+    return LoadedFile(stage.file.path, table.qualified_name, stage.rows, mode)
+
+
+def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bool) -> list[LoadedFile]:
+    """Write every staged file in one transaction; on any failure roll it all back."""
+    con.begin()
+    try:
+        loaded = [_write(con, stage, append) for stage in staged]
+        con.commit()
+    except BaseException as error:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # the failed commit already ended the transaction
+        if isinstance(error, duckdb.Error):
+            raise LoadError([f"committing to the warehouse failed, nothing was loaded: {_brief(error)}"]) from error
+        raise
+    return loaded
+
+
+def load(directory: str | os.PathLike, append: bool = False, warehouse: str | os.PathLike | None = None,
+         contract: dict[str, Source] | None = None) -> list[LoadedFile]:
+    """Check every file under `directory` against the contract, then load them all in one transaction.
+
+    Replaces each table (`create or replace`) or, with `append`, inserts by column name (creating missing tables).
+    Raises LoadError (bad input; nothing written) or cdp.warehouse.WarehouseError (cannot open the warehouse).
+    """
+    files = plan_load(directory, contract)
+    con = connect(warehouse)
+    try:
+        con.execute("set TimeZone = 'UTC'")  # TIMESTAMPTZ parquet columns become UTC wall-clock time
+        return _write_all(con, _stage_and_check(con, files), append)
+    finally:
+        con.close()
+
+
+def format_summary(loaded: list[LoadedFile]) -> str:
+    """A plain-text table: file, target table, rows, mode."""
+    rows = [("file", "table", "rows", "mode")]
+    rows += [(str(item.path), item.target, f"{item.rows:,}", item.mode) for item in loaded]
+    widths = [max(len(row[index]) for row in rows) for index in range(4)]
+    lines = ["  ".join(cell.rjust(width) if index == 2 else cell.ljust(width)
+                       for index, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
