@@ -1,0 +1,84 @@
+"""Shared helpers for the end-to-end tests: run dbt and the scripts against a fresh temporary warehouse."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEMO_SEEDS = REPO_ROOT / "seeds" / "demo"
+
+
+class Project:
+    """The dbt project pointed at one temporary warehouse (its own target and log folders too)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.warehouse = workdir / "cdp.duckdb"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "CDP_DUCKDB_PATH": str(self.warehouse),
+            "DBT_PROFILES_DIR": str(REPO_ROOT),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+
+    def dbt(self, *args: str, vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        command = [
+            str(BIN / "dbt"), *args,
+            "--target-path", str(self.workdir / "target"),
+            "--log-path", str(self.workdir / "logs"),
+        ]
+        if vars:
+            command += ["--vars", json.dumps(vars)]
+        result = subprocess.run(command, cwd=REPO_ROOT, env=self.env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+        return result
+
+    def script(self, name: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "scripts" / name), *args],
+            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True,
+        )
+        if check and result.returncode != 0:
+            pytest.fail(f"{name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def demo_as_raw_files(target: Path, tables: set[str] | None = None) -> Path:
+    """The demo seeds laid out as a loader drop folder (target/<source>/<table>.csv), dates as written."""
+    for seed in sorted(DEMO_SEEDS.glob("*/demo_*__*.csv")):
+        source = seed.parent.name
+        table = seed.stem.split("__", 1)[1]
+        if tables is None or f"{source}.{table}" in tables:
+            (target / source).mkdir(parents=True, exist_ok=True)
+            shutil.copy(seed, target / source / f"{table}.csv")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The Townsend demo built once per module, exactly as `make demo` builds it."""
+    built = Project(tmp_path_factory.mktemp("demo"))
+    built.dbt("build", "--full-refresh")
+    return built

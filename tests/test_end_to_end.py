@@ -1,0 +1,180 @@
+"""End to end on fresh temporary warehouses: the Townsend story, loading one's own data, and clear failures."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import Project, demo_as_raw_files
+
+TOWNSEND_EMAILS = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com"]
+SEGMENT = "seg_new_product_upsell"
+
+
+def townsend_account(project: Project) -> tuple[str, float]:
+    rows = project.query("select account_id, won_revenue_usd from marts.dim_accounts where golden_account_id = 'G-TOWNSEND'")
+    assert len(rows) == 1, rows
+    return rows[0][0], float(rows[0][1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The Townsend demo
+# ---------------------------------------------------------------------------------------------
+
+
+def test_segment_is_exactly_p2(demo_project):
+    # GIVEN the demo built as `make demo` builds it
+    # THEN the upsell segment and the membership table hold p2 and nobody else
+    assert demo_project.query(f"select email from segments.{SEGMENT}") == [("p2@townsend.com",)]
+    assert demo_project.query("select segment_name, email, is_marketable from segments.segment_membership") == [
+        (SEGMENT, "p2@townsend.com", True)
+    ]
+
+
+def test_unified_townsend_has_all_three_people_and_1_1m_won(demo_project):
+    # GIVEN the demo built
+    account_id, won = townsend_account(demo_project)
+
+    # THEN the unified Townsend account has $1.1M closed-won and p1, p2, p3 are related to it
+    assert won == 1_100_000
+    related = demo_project.query(
+        "select p.email from marts.bridge_person_accounts b join marts.dim_persons p using (person_id)"
+        " where b.account_id = ? order by 1",
+        [account_id],
+    )
+    assert [row[0] for row in related] == TOWNSEND_EMAILS
+    assert demo_project.query("select count(*) from marts.dim_persons where email in ('p1@townsend.com', 'p3@townsend.com')") == [(2,)]
+
+
+def test_no_single_system_sees_townsend_over_the_threshold(demo_project):
+    # GIVEN the demo built
+    account_id, _ = townsend_account(demo_project)
+
+    # THEN per source system, Townsend's closed-won revenue stays under $1M: only unification crosses it
+    per_system = demo_project.query(
+        "select source_system, sum(amount_usd) from marts.fct_opportunities"
+        " where account_id = ? and is_won group by 1 order by 1",
+        [account_id],
+    )
+    assert [(system, float(total)) for system, total in per_system] == [("marketo", 200_000), ("salesforce", 900_000)]
+    assert all(total < 1_000_000 for _, total in per_system)
+
+
+def test_p2_is_one_person_across_marketo_and_salesforce(demo_project):
+    # GIVEN p2 is a Marketo lead (typed ' P2@Townsend.com ') and a Salesforce contact
+    rows = demo_project.query(
+        "select source_system, source_object, person_id from marts.person_identity_map"
+        " where person_id = (select person_id from marts.dim_persons where email = 'p2@townsend.com') order by 1"
+    )
+    # THEN both records map to the same person
+    assert [(system, obj) for system, obj, _ in rows] == [("marketo", "lead"), ("salesforce", "contact")]
+
+
+def test_export_writes_p2_to_the_marketo_list_file(demo_project, tmp_path):
+    # WHEN the segment is exported as a Marketo static-list import file
+    result = demo_project.script("export_audience.py", "--segment", SEGMENT, "--format", "marketo-csv", "--out", str(tmp_path))
+
+    # THEN the file holds exactly p2, and the command says how many rows it wrote
+    with open(tmp_path / f"{SEGMENT}.marketo.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Email Address", "First Name", "Last Name", "Company Name", "Job Title"]
+    assert [row[0] for row in rows[1:]] == ["p2@townsend.com"]
+    assert "rows written:                 1" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# One's own data, loaded with the loader (no demo seeds)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_loaded_files_build_the_same_audience_at_the_same_as_of(project, tmp_path):
+    # GIVEN the demo's rows loaded as files (dates as written, around the demo anchor day)
+    project.script("load_raw.py", str(demo_as_raw_files(tmp_path / "drop")))
+
+    # WHEN the project is built without the demo seeds, as of the demo anchor day
+    project.dbt("build", "--exclude", "tag:demo", "--exclude-resource-type", "unit_test", vars={"as_of": "2026-11-01"})
+
+    # THEN the audience is p2, and Townsend is unified as with the seeds
+    assert project.query(f"select email from segments.{SEGMENT}") == [("p2@townsend.com",)]
+    assert townsend_account(project)[1] == 1_100_000
+
+
+def test_same_inputs_give_the_same_ids(project, tmp_path, demo_project):
+    # GIVEN the demo's rows loaded as files, built (ids do not depend on dates)
+    project.script("load_raw.py", str(demo_as_raw_files(tmp_path / "drop")))
+    project.dbt("build", "--exclude", "tag:demo", "--exclude-resource-type", "unit_test")
+
+    # THEN every person and account id equals the one the seeded demo build gave
+    for sql in (
+        "select source_system, source_object, source_id, person_id from marts.person_identity_map order by 1, 2, 3",
+        "select source_system, source_account_id, account_id from marts.account_identity_map order by 1, 2",
+    ):
+        assert project.query(sql) == demo_project.query(sql)
+
+
+def test_optional_tables_may_be_absent(project, tmp_path):
+    # GIVEN only the required raw tables (no Salesforce leads, roles, relations, Marketo companies, visits, MDM)
+    required = {"marketo.lead", "salesforce.account", "salesforce.contact", "salesforce.opportunity"}
+    project.script("load_raw.py", str(demo_as_raw_files(tmp_path / "drop", required)))
+
+    # WHEN the project is built
+    project.dbt("build", "--exclude", "tag:demo", "--exclude-resource-type", "unit_test")
+
+    # THEN everything builds; without the crosswalk nothing is unified and without visits nobody qualifies
+    assert project.query("select count(*) from marts.dim_accounts where golden_account_id is not null") == [(0,)]
+    assert project.query("select count(*) from marts.fct_web_visits") == [(0,)]
+    assert project.query(f"select count(*) from segments.{SEGMENT}") == [(0,)]
+    assert project.query("select count(*) from marts.dim_persons") == [(4,)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Clear failures
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_missing_required_table_names_the_table_and_the_var(project, tmp_path):
+    # GIVEN raw data without the required Salesforce contact table
+    project.script("load_raw.py", str(demo_as_raw_files(tmp_path / "drop", {"marketo.lead", "salesforce.account", "salesforce.opportunity"})))
+
+    # WHEN the project is built
+    result = project.dbt("build", "--exclude", "tag:demo", check=False)
+
+    # THEN it fails, naming the table and the var that points at its schema
+    assert result.returncode != 0
+    assert "Raw table raw_salesforce.contact does not exist" in result.stdout
+    assert "salesforce_schema" in result.stdout
+
+
+def test_a_missing_required_column_names_table_and_column(project, tmp_path):
+    # GIVEN a raw Marketo lead table that lacks the required email column (landed by some other tool)
+    project.script("load_raw.py", str(demo_as_raw_files(tmp_path / "drop", {"salesforce.account", "salesforce.contact", "salesforce.opportunity"})))
+    with duckdb.connect(str(project.warehouse)) as con:
+        con.execute("create schema if not exists raw_marketo")
+        con.execute("create table raw_marketo.lead as select '1' as id, 'x' as first_name")
+
+    # WHEN the project is built
+    result = project.dbt("build", "--exclude", "tag:demo", "--exclude-resource-type", "unit_test", check=False)
+
+    # THEN it fails, naming the table and the column
+    assert result.returncode != 0
+    assert "Raw table raw_marketo.lead is missing required column 'email'" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("vars", "message"),
+    [
+        pytest.param({"as_of": "last tuesday"}, "var 'as_of' must be a date", id="as-of-not-a-date"),
+        pytest.param({"upsell_min_won_revenue_usd": "a lot"}, "var 'upsell_min_won_revenue_usd' must be a number", id="threshold-not-a-number"),
+        pytest.param({"upsell_visit_window_days": -3}, "var 'upsell_visit_window_days' must be at least 0", id="negative-window"),
+    ],
+)
+def test_bad_vars_fail_with_a_one_line_reason(demo_project, vars, message):
+    # WHEN the segment is built with a var of the wrong kind
+    result = demo_project.dbt("build", "--select", SEGMENT, "--exclude-resource-type", "unit_test", vars=vars, check=False)
+
+    # THEN the build fails and says which var is wrong and why
+    assert result.returncode != 0
+    assert message in result.stdout
