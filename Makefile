@@ -29,6 +29,7 @@ $(INSTALLED): requirements.txt
 	@touch $@
 
 install: $(INSTALLED)  ## create .venv and install the pinned requirements
+	@mkdir -p warehouse target
 
 demo: install  ## load the demo, build everything, export the upsell audience and show it
 	$(BIN)/dbt build --full-refresh
