@@ -2,13 +2,17 @@
 
 Every file is read into a temporary table and checked against the raw data contract (cdp.raw_contract) before
 anything is written; then all tables are written in one transaction, so the warehouse gets every file or none.
+
+With `lenient`, a contract column whose values do not all read as its contract type is loaded as text (VARCHAR,
+the values as in the file) and reported as a warning instead of refusing the load; dbt staging then parses it and
+quarantines the rows it cannot read. Every other problem (unknown table, missing required column, ...) still refuses.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -68,6 +72,7 @@ class LoadedFile:
     target: str
     rows: int
     mode: str
+    text_columns: tuple[str, ...] = ()  # contract columns loaded as text (lenient load), in contract order
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,18 @@ class _Staged:
     columns: dict[str, tuple[str, str]]
     duplicates: list[str]
     rows: int
+    text_columns: tuple[str, ...] = ()  # contract columns (lower-case) to load as text instead of their type
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A contract column with values that cannot be read as its type: how many, and the first one."""
+
+    column: Column
+    count: int
+    where: str  # "row R" for Parquet, "row R (line L)" for CSV
+    value: str
 
 
 def _quote(identifier: str) -> str:
@@ -199,16 +216,23 @@ def _csv_line(con: duckdb.DuckDBPyConnection, stage: _Staged, rowid: int) -> int
     return rowid + 2 + int(inside)
 
 
-def _check(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[str]:
-    """Every way the staged file breaks its table's contract: missing required columns and unreadable values."""
+def _check(con: duckdb.DuckDBPyConnection, stage: _Staged) -> tuple[list[str], list[_Unreadable]]:
+    """Every way the staged file breaks its table's contract: (problems with its columns, columns with unreadable
+    values)."""
     path, table = stage.file.path, stage.file.table
     problems = [f"{path}: column '{name}' appears twice (names are case-insensitive)" for name in stage.duplicates]
     problems += [f"{path}: table {table.qualified_name} is missing required column '{column.name}'"
                  for column in table.columns if column.required and column.name not in stage.columns]
+    return problems, _unreadable(con, stage)
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[_Unreadable]:
+    """The contract columns of the staged file with values that cannot be read as their contract type."""
+    table = stage.file.table
     typed = [(column, *stage.columns[column.name]) for column in table.columns
              if column.logical_type != "string" and column.name in stage.columns]
     if not typed:
-        return problems
+        return []
     aggregates = []
     for column, name, source_type in typed:
         value, as_type = _read_as(_quote(name), source_type, column)
@@ -216,20 +240,36 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[str]:
         aggregates += [f"count(*) filter (where {bad})", f"min(rowid) filter (where {bad})",
                        f"arg_min(cast({_quote(name)} as VARCHAR), rowid) filter (where {bad})"]
     [found] = con.execute(f"select {', '.join(aggregates)} from {stage.name}").fetchall()
+    unreadable = []
     for index, (column, _, _) in enumerate(typed):
         count, rowid, value = found[3 * index: 3 * index + 3]
         if not count:
             continue
         where = f"row {rowid + 1}" + (f" (line {_csv_line(con, stage, rowid)})" if stage.file.format == "csv" else "")
-        more = f"; {count:,} rows of this column cannot be read" if count > 1 else ""
-        expected = EXPECTED[column.logical_type]
-        problems.append(f"{path}: table {table.qualified_name}, column '{column.name}', {where}: cannot read "
-                        f"{_truncate(value, 60)!r} as {column.logical_type} (expected {expected}){more}")
-    return problems
+        unreadable.append(_Unreadable(column, count, where, value))
+    return unreadable
 
 
-def _stage_and_check(con: duckdb.DuckDBPyConnection, files: list[PlannedFile]) -> list[_Staged]:
-    """Read every file and check it; LoadError lists every problem in every file."""
+def _unreadable_problem(stage: _Staged, bad: _Unreadable) -> str:
+    """The error for a column with unreadable values (a strict load)."""
+    more = f"; {bad.count:,} rows of this column cannot be read" if bad.count > 1 else ""
+    return (f"{stage.file.path}: table {stage.file.table.qualified_name}, column '{bad.column.name}', {bad.where}: "
+            f"cannot read {_truncate(bad.value, 60)!r} as {bad.column.logical_type} "
+            f"(expected {EXPECTED[bad.column.logical_type]}){more}")
+
+
+def _unreadable_warning(stage: _Staged, bad: _Unreadable) -> str:
+    """The warning for a column with unreadable values (a lenient load: it is loaded as text)."""
+    return (f"{stage.file.path}: column {bad.column.name} has {bad.count:,} value(s) that are not a valid "
+            f"{bad.column.logical_type} (expected {EXPECTED[bad.column.logical_type]}), e.g. {bad.where}: "
+            f"{_truncate(bad.value, 60)!r}; loaded as text")
+
+
+def _stage_and_check(con: duckdb.DuckDBPyConnection, files: list[PlannedFile], lenient: bool = False) -> list[_Staged]:
+    """Read every file and check it; LoadError lists every problem in every file.
+
+    With `lenient`, columns with unreadable values are not problems: they are marked to be loaded as text.
+    """
     staged, problems = [], []
     for index, file in enumerate(files):
         if file.format == "csv" and file.path.stat().st_size == 0:
@@ -240,20 +280,29 @@ def _stage_and_check(con: duckdb.DuckDBPyConnection, files: list[PlannedFile]) -
         except duckdb.Error as error:
             problems.append(f"{file.path}: cannot read the {file.format} file: {_brief(error)}")
             continue
+        column_problems, unreadable = _check(con, stage)
+        problems += column_problems
+        if lenient:
+            stage = replace(stage, text_columns=tuple(bad.column.name for bad in unreadable),
+                            warnings=tuple(_unreadable_warning(stage, bad) for bad in unreadable))
+        else:
+            problems += [_unreadable_problem(stage, bad) for bad in unreadable]
         staged.append(stage)
-        problems += _check(con, stage)
     if problems:
         raise LoadError(problems)
     return staged
 
 
 def _select(stage: _Staged) -> str:
-    """SQL selecting the staged rows with lower-case column names, the contract's columns cast to their types."""
+    """SQL selecting the staged rows with lower-case column names, the contract's columns cast to their types
+    (those in `text_columns` as text: the values as in the file, empty strings as NULL)."""
     items = []
     for lower, (name, source_type) in stage.columns.items():
         column = stage.file.table.column(lower)
         if column is None:
             items.append(f"{_quote(name)} as {_quote(lower)}")
+        elif lower in stage.text_columns:
+            items.append(f"nullif(cast({_quote(name)} as VARCHAR), '') as {_quote(lower)}")
         else:
             _, as_type = _read_as(_quote(name), source_type, column)
             items.append(f"cast({as_type} as {column.duckdb_type}) as {_quote(lower)}")
@@ -274,13 +323,42 @@ def _write(con: duckdb.DuckDBPyConnection, stage: _Staged, append: bool) -> Load
     except duckdb.Error as error:
         raise LoadError([f"{stage.file.path}: writing {table.qualified_name} failed, nothing was loaded: "
                          f"{_brief(error)}"]) from error
-    return LoadedFile(stage.file.path, table.qualified_name, stage.rows, mode)
+    text_columns = tuple(column.name for column in table.columns if column.name in stage.text_columns)
+    return LoadedFile(stage.file.path, table.qualified_name, stage.rows, mode, text_columns)
+
+
+def _text_conflicts(con: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> list[str]:
+    """Columns loaded as text that an existing table (appended to) holds with another type.
+
+    DuckDB would cast the text on insert: failing on an unreadable value, or silently converting one that DuckDB
+    reads but the contract check does not (e.g. a date in a timestamp column).
+    """
+    problems = []
+    for stage in staged:
+        if not stage.text_columns:
+            continue
+        table = stage.file.table
+        existing = dict(con.execute(
+            "select lower(column_name), data_type from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+            [table.schema, table.name]).fetchall())
+        for column in stage.text_columns:
+            if existing.get(column, "VARCHAR") != "VARCHAR":
+                problems.append(
+                    f"{stage.file.path}: cannot append to {table.qualified_name}: column '{column}' has values that "
+                    f"are not a valid {table.column(column).logical_type} and would be loaded as text, but the "
+                    f"existing table holds it as {existing[column]}; nothing was loaded (fix the values, or load "
+                    f"without --append to replace the table)")
+    return problems
 
 
 def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bool) -> list[LoadedFile]:
     """Write every staged file in one transaction; on any failure roll it all back."""
     con.begin()
     try:
+        conflicts = _text_conflicts(con, staged) if append else []
+        if conflicts:
+            raise LoadError(conflicts)
         loaded = [_write(con, stage, append) for stage in staged]
         con.commit()
     except BaseException as error:
@@ -295,26 +373,36 @@ def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bo
 
 
 def load(directory: str | os.PathLike, append: bool = False, warehouse: str | os.PathLike | None = None,
-         contract: dict[str, Source] | None = None) -> list[LoadedFile]:
+         contract: dict[str, Source] | None = None, lenient: bool = False) -> list[LoadedFile]:
     """Check every file under `directory` against the contract, then load them all in one transaction.
 
     Replaces each table (`create or replace`) or, with `append`, inserts by column name (creating missing tables).
+    With `lenient`, a contract column with values unreadable as its type is loaded as text (VARCHAR) and logged as
+    a warning once the load is committed (LoadedFile.text_columns names them); appending such a column to a table
+    that holds it with another type is a LoadError.
     Raises LoadError (bad input; nothing written) or cdp.warehouse.WarehouseError (cannot open the warehouse).
     """
     files = plan_load(directory, contract)
     con = connect(warehouse)
     try:
         con.execute("set TimeZone = 'UTC'")  # TIMESTAMPTZ parquet columns become UTC wall-clock time
-        return _write_all(con, _stage_and_check(con, files), append)
+        staged = _stage_and_check(con, files, lenient)
+        loaded = _write_all(con, staged, append)
     finally:
         con.close()
+    for stage in staged:
+        for warning in stage.warnings:
+            log.warning("%s", warning)
+    return loaded
 
 
 def format_summary(loaded: list[LoadedFile]) -> str:
-    """A plain-text table: file, target table, rows, mode."""
-    rows = [("file", "table", "rows", "mode")]
-    rows += [(str(item.path), item.target, f"{item.rows:,}", item.mode) for item in loaded]
-    widths = [max(len(row[index]) for row in rows) for index in range(4)]
+    """A plain-text table: file, target table, rows, mode, and (if any file had some) the columns loaded as text."""
+    as_text = any(item.text_columns for item in loaded)
+    rows = [("file", "table", "rows", "mode") + (("loaded as text",) if as_text else ())]
+    rows += [(str(item.path), item.target, f"{item.rows:,}", item.mode)
+             + ((", ".join(item.text_columns) or "-",) if as_text else ()) for item in loaded]
+    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(width) if index == 2 else cell.ljust(width)
                        for index, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))

@@ -1,5 +1,8 @@
 #!/usr/bin/env python
-"""Load raw source files into the DuckDB warehouse: python scripts/load_raw.py DIR [--append] [--warehouse PATH]."""
+"""Load raw source files into the DuckDB warehouse.
+
+python scripts/load_raw.py DIR [--append] [--lenient] [--warehouse PATH]
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ layout:
 
 Every file is checked first (known table, required columns present, every value readable as its column's
 contract type); nothing is written unless all files pass, and all tables are written in one transaction.
+With --lenient, unreadable values no longer stop the load: their columns are loaded as text and listed as
+warnings and in the summary, and dbt staging reports the rows it cannot parse in data_quality_issues.
 
 exit status: 0 loaded, 1 bad input or any other error (nothing was loaded)."""
 
@@ -45,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--append", action="store_true",
                         help="append rows to existing tables (by column name; a missing table is created) "
                              "instead of replacing each table")
+    parser.add_argument("--lenient", action="store_true",
+                        help="load a column whose values do not all read as its contract type as text "
+                             "(VARCHAR, values as in the file) with a warning, instead of refusing the load; "
+                             "all other checks still apply")
     parser.add_argument("--warehouse", metavar="PATH",
                         help=f"DuckDB warehouse file; a relative path is taken from the project root "
                              f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
@@ -58,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     args = build_parser().parse_args(argv)
     try:
-        loaded = load(args.directory, append=args.append, warehouse=args.warehouse)
+        loaded = load(args.directory, append=args.append, warehouse=args.warehouse, lenient=args.lenient)
     except LoadError as error:
         for problem in error.problems:
             log.error("%s", problem)

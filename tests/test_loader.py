@@ -400,3 +400,171 @@ def test_cli_reports_a_locked_warehouse(good_dir: Path, warehouse: Path) -> None
     # THEN it says the warehouse cannot be opened, without a traceback
     assert result.returncode == 1
     assert result.stderr.startswith("error: Cannot open the warehouse") and "Traceback" not in result.stderr
+
+
+# --- --lenient: unreadable values are loaded as text ----------------------------------------------------------------
+
+# Row 2 has a bad boolean, integer and timestamp; annual_revenue is readable everywhere; row 3 has empty values.
+MESSY_ACCOUNT = ("select * from (values "
+                 "('A1', 'Acme', 'true', '10', '2026-01-02 03:04:05', '1.5'), "
+                 "('A2', 'Beta', 'maybe', ' 12x ', 'yesterday', '2e3'), "
+                 "('A3', 'Gamma', '', '', '2026-01-02T03:04:05Z', '')) "
+                 "t(id, name, is_deleted, number_of_employees, system_modstamp, annual_revenue)")
+MESSY_WARNINGS = [  # in contract order
+    "column number_of_employees has 1 value(s) that are not a valid integer (expected a whole number), "
+    "e.g. row 2 (line 3): ' 12x '; loaded as text",
+    "column is_deleted has 1 value(s) that are not a valid boolean (expected true/t/1/yes/false/f/0/no), "
+    "e.g. row 2 (line 3): 'maybe'; loaded as text",
+    "column system_modstamp has 1 value(s) that are not a valid timestamp "
+    "(expected YYYY-MM-DD HH:MM:SS[.ffffff][Z|+00:00]), e.g. row 2 (line 3): 'yesterday'; loaded as text",
+]
+
+
+@pytest.fixture
+def messy_dir(tmp_path: Path) -> Path:
+    """A valid marketo lead (written first) and a salesforce account with unreadable values in three columns."""
+    return write_all(tmp_path / "messy", {**VALID_FIRST, "salesforce/account.csv": MESSY_ACCOUNT})
+
+
+@pytest.mark.parametrize(("column", "data_type", "values"), [
+    pytest.param("is_deleted", "VARCHAR", ["true", "maybe", None], id="bad-boolean-as-text"),
+    pytest.param("number_of_employees", "VARCHAR", ["10", " 12x ", None], id="bad-integer-as-raw-text"),
+    pytest.param("system_modstamp", "VARCHAR", ["2026-01-02 03:04:05", "yesterday", "2026-01-02T03:04:05Z"],
+                 id="bad-timestamp-as-text"),
+    pytest.param("annual_revenue", "DOUBLE", [1.5, 2000.0, None], id="readable-float-keeps-type"),
+    pytest.param("name", "VARCHAR", ["Acme", "Beta", "Gamma"], id="string-unchanged"),
+])
+def test_lenient_loads_unreadable_columns_as_text(
+    messy_dir: Path, warehouse: Path, column: str, data_type: str, values: list[object],
+) -> None:
+    # GIVEN a CSV with a bad boolean, a bad integer and a bad timestamp
+    # WHEN it is loaded with lenient
+    loaded = load(messy_dir, lenient=True)
+    # THEN it loads; the unreadable columns are VARCHAR holding the text as in the file (empty -> NULL),
+    # the other columns keep their contract types
+    assert [(item.target, item.rows, item.text_columns) for item in loaded] == [
+        ("raw_marketo.lead", 1, ()),
+        ("raw_salesforce.account", 3, ("number_of_employees", "is_deleted", "system_modstamp")),
+    ]
+    assert column_types(warehouse, "raw_salesforce", "account")[column] == data_type
+    assert [value for (value,) in query(warehouse, f"select {column} from raw_salesforce.account order by id")] \
+        == values
+    assert column_types(warehouse, "raw_marketo", "lead")["unsubscribed"] == "BOOLEAN"
+
+
+def test_cli_lenient_warns_about_each_text_column(messy_dir: Path, warehouse: Path) -> None:
+    # WHEN the messy folder is loaded from the command line with --lenient
+    result = run_cli(messy_dir, "--lenient")
+    # THEN it succeeds, with one warning line per column loaded as text, and the summary names those columns
+    assert result.returncode == 0, result.stderr
+    path = messy_dir / "salesforce" / "account.csv"
+    assert result.stderr.splitlines() == [f"warning: {path}: {warning}" for warning in MESSY_WARNINGS]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["file", "table", "rows", "mode", "loaded", "as", "text"]
+    assert any(line.startswith(str(path)) and line.endswith("number_of_employees, is_deleted, system_modstamp")
+               for line in lines)
+    assert any("raw_marketo.lead" in line and line.endswith(" -") for line in lines)
+    assert column_types(warehouse, "raw_salesforce", "account")["system_modstamp"] == "VARCHAR"
+
+
+def test_without_lenient_the_messy_file_fails_and_changes_nothing(
+    messy_dir: Path, good_dir: Path, warehouse: Path,
+) -> None:
+    # GIVEN a warehouse with data
+    load(good_dir)
+    before = snapshot(warehouse)
+    # WHEN the messy folder is loaded without --lenient
+    result = run_cli(messy_dir)
+    # THEN each unreadable column is an error, no warning, and nothing is written (not even the valid lead file)
+    assert result.returncode == 1 and result.stdout == ""
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3 and all(line.startswith("error: ") for line in errors), result.stderr
+    for column, value in (("is_deleted", "'maybe'"), ("number_of_employees", "' 12x '"),
+                          ("system_modstamp", "'yesterday'")):
+        assert any(f"column '{column}', row 2 (line 3): cannot read {value}" in line for line in errors)
+    assert snapshot(warehouse) == before
+
+
+def test_lenient_loads_unreadable_parquet_values_as_text(tmp_path: Path, warehouse: Path) -> None:
+    # GIVEN a Parquet file whose boolean column holds numbers other than 0/1
+    source = write_all(tmp_path / "in", {"salesforce/opportunity.parquet": (
+        "select 'O' || i as id, 'A1' as account_id, 1.0 as amount, i as is_won from range(3) t(i)")})
+    # WHEN it is loaded with lenient THEN that column is text, the others keep their types
+    loaded = load(source, lenient=True)
+    assert loaded[0].text_columns == ("is_won",)
+    types = column_types(warehouse, "raw_salesforce", "opportunity")
+    assert (types["is_won"], types["amount"]) == ("VARCHAR", "DOUBLE")
+    assert query(warehouse, "select is_won from raw_salesforce.opportunity order by id") == [("0",), ("1",), ("2",)]
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    pytest.param({**VALID_FIRST, "salesforce/account.csv": MESSY_ACCOUNT,
+                  "salesforce/contact.csv": "select 'C1' as id, 'x' as name"},
+                 ["salesforce/contact.csv", "raw_salesforce.contact", "missing required column 'email'"],
+                 id="missing-required-column"),
+    pytest.param({**VALID_FIRST, "salesforce/widget.csv": "select 1 as id"},
+                 ["salesforce/widget.csv", "unknown table 'salesforce.widget'"], id="unknown-table"),
+    pytest.param({**VALID_FIRST, "hubspot/contact.csv": "select 1 as id"},
+                 ["hubspot/contact.csv", "unknown source folder 'hubspot'"], id="unknown-source-folder"),
+    pytest.param({**VALID_FIRST, "salesforce/account.csv": ACCOUNT, "salesforce/Account.parquet": ACCOUNT},
+                 ["table salesforce.account also comes from"], id="duplicate-table-files"),
+    pytest.param({}, ["no files to load"], id="empty-dir"),
+    pytest.param(None, ["no such directory"], id="missing-dir"),
+])
+def test_lenient_still_refuses_everything_but_values(
+    tmp_path: Path, good_dir: Path, warehouse: Path, files: dict[str, str] | None, expected: list[str],
+) -> None:
+    # GIVEN a warehouse with data, and an input folder with a problem that is not about values
+    load(good_dir)
+    before = snapshot(warehouse)
+    source = tmp_path / "bad"
+    if files is not None:
+        write_all(source, files)
+    # WHEN it is loaded with --lenient
+    result = run_cli(source, "--lenient")
+    # THEN it fails with the error, without warnings (nothing was loaded as text), and nothing changes
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and "warning" not in result.stderr, result.stderr
+    for fragment in expected:
+        assert fragment in result.stderr
+    assert snapshot(warehouse) == before
+
+
+def test_lenient_append_of_text_onto_a_typed_column_is_an_error(
+    messy_dir: Path, good_dir: Path, warehouse: Path,
+) -> None:
+    # GIVEN an account table with typed columns
+    load(good_dir)
+    before = snapshot(warehouse)
+    # WHEN the messy account (three columns loaded as text) is appended with lenient
+    with pytest.raises(LoadError) as raised:
+        load(messy_dir, append=True, lenient=True)
+    # THEN each conflicting column is an error naming file, table, column and existing type; nothing is written
+    problems = raised.value.problems
+    assert len(problems) == 3
+    for column, existing in (("is_deleted", "BOOLEAN"), ("number_of_employees", "BIGINT"),
+                             ("system_modstamp", "TIMESTAMP")):
+        assert any(problem.startswith(str(messy_dir / "salesforce" / "account.csv"))
+                   and "cannot append to raw_salesforce.account" in problem and f"column '{column}'" in problem
+                   and f"holds it as {existing}" in problem for problem in problems), problems
+    assert snapshot(warehouse) == before
+
+
+def test_lenient_append_onto_text_columns(messy_dir: Path, good_dir: Path, warehouse: Path) -> None:
+    # GIVEN an account table loaded leniently (three text columns)
+    load(messy_dir, lenient=True)
+    # WHEN the messy file and then a clean file are appended
+    load(messy_dir, append=True, lenient=True)
+    load(good_dir, append=True)
+    # THEN the rows are added, the text columns stay text (clean values as their text)
+    assert column_types(warehouse, "raw_salesforce", "account")["is_deleted"] == "VARCHAR"
+    assert query(warehouse, "select count(*), count(*) filter (where is_deleted = 'maybe') "
+                            "from raw_salesforce.account") == [(8, 2)]
+    assert query(warehouse, "select is_deleted, number_of_employees from raw_salesforce.account "
+                            "where id = 'A1' and name = 'Acme' order by all") == [
+        ("true", "10"), ("true", "10"), ("true", "10")]
+
+
+def test_cli_help_explains_lenient() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0 and "--lenient" in result.stdout and "as text" in result.stdout
