@@ -13,3 +13,18 @@
     {%- endif -%}
     {{ types[logical_type] }}
 {%- endmacro %}
+
+
+{# Cast that yields null instead of failing when the value cannot be read as the type. #}
+{% macro try_cast(expression, sql_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'cdp')(expression, sql_type)) }}
+{%- endmacro %}
+
+{# Engines without ANSI casting (Spark as dbt-spark configures it) already return null from a failed cast. #}
+{% macro default__try_cast(expression, sql_type) -%}
+    cast({{ expression }} as {{ sql_type }})
+{%- endmacro %}
+
+{% macro duckdb__try_cast(expression, sql_type) -%}
+    try_cast({{ expression }} as {{ sql_type }})
+{%- endmacro %}

@@ -35,13 +35,13 @@
 
 
 {#
-    Placeholder emails (seed placeholder_emails) are not identities. Use as
-        {{ placeholder_email_joins('email_normalized') }}
-    after the FROM of a model that imports the seed CTEs with placeholder_email_ctes(); then
-    `{{ without_placeholder('email_normalized') }}` is the email, or null when it is a placeholder.
-    The seed is unique per (match_type, value), so the joins never fan out.
+    Email checks against the reference seeds (placeholder_emails, role_email_local_parts). In a model:
+        with ..., {{ email_reference_ctes() }}, ...
+        select ..., {{ email_issue('email_raw', 'email_normalized') }} as email_issue
+        from ... {{ email_reference_joins('email_normalized') }}
+    Each seed is unique on what is joined, so the joins never fan out.
 #}
-{% macro placeholder_email_ctes() -%}
+{% macro email_reference_ctes() -%}
     placeholder_addresses as (
         select value from {{ ref('placeholder_emails') }} where match_type = 'address'
     ),
@@ -52,21 +52,30 @@
 
     placeholder_domains as (
         select value from {{ ref('placeholder_emails') }} where match_type = 'domain'
+    ),
+
+    role_local_parts as (
+        select local_part from {{ ref('role_email_local_parts') }}
     )
 {%- endmacro %}
 
-{% macro placeholder_email_joins(email) -%}
-    left join placeholder_addresses on placeholder_addresses.value = {{ email }}
-    left join placeholder_local_parts on placeholder_local_parts.value = split_part({{ email }}, '@', 1)
-    left join placeholder_domains on placeholder_domains.value = split_part({{ email }}, '@', 2)
+{% macro email_reference_joins(email) -%}
+    left join placeholder_addresses on {{ email }} = placeholder_addresses.value
+    left join placeholder_local_parts on split_part({{ email }}, '@', 1) = placeholder_local_parts.value
+    left join placeholder_domains on split_part({{ email }}, '@', 2) = placeholder_domains.value
+    left join role_local_parts on split_part({{ email }}, '@', 1) = role_local_parts.local_part
 {%- endmacro %}
 
-{% macro without_placeholder(email) -%}
+{# Why an entered email is not an identity: invalid_email, placeholder_email, role_mailbox, or null (it is). #}
+{% macro email_issue(email_raw, email_normalized) -%}
     case
-        when placeholder_addresses.value is null
-            and placeholder_local_parts.value is null
-            and placeholder_domains.value is null
-            then {{ email }}
+        when nullif(trim({{ email_raw }}), '') is null then null
+        when {{ email_normalized }} is null then 'invalid_email'
+        when placeholder_addresses.value is not null
+            or placeholder_local_parts.value is not null
+            or placeholder_domains.value is not null
+            then 'placeholder_email'
+        when role_local_parts.local_part is not null then 'role_mailbox'
     end
 {%- endmacro %}
 
@@ -81,7 +90,16 @@
 {%- endmacro %}
 
 
-{# Rows that are current: not deleted and, under history mode, the active version. #}
-{% macro is_current_row(has_is_deleted=true) -%}
-    coalesce(_fivetran_active, true){% if has_is_deleted %} and not coalesce(is_deleted, false){% endif %}
+{# How versions of one id are ranked, most authoritative first (history mode's active row, then the newest). #}
+{% macro salesforce_version_order() -%}
+    coalesce(_fivetran_active, true) desc, {{ salesforce_updated_at() }} desc nulls last
+{%- endmacro %}
+
+{% macro marketo_version_order() -%}
+    coalesce(_fivetran_active, true) desc, {{ marketo_updated_at() }} desc nulls last
+{%- endmacro %}
+
+{# For tables without a modification time: the loader's sync time. #}
+{% macro loader_version_order() -%}
+    coalesce(_fivetran_active, true) desc, _fivetran_synced desc nulls last
 {%- endmacro %}

@@ -1,68 +1,110 @@
 {#
     The one place where the raw data contract (models/staging/<source>/_<source>__sources.yml) meets the warehouse.
 
-    select_raw_columns(source_name, table_name) renders a `select` over the raw table with every contract column,
-    cast to its contract type:
-      - a column present in the relation is read and cast;
-      - an optional column that is absent is read as a typed null;
-      - extra columns are ignored;
+    select_raw_columns(source_name, table_name, key=none, version_order=none) renders a `select` over the raw table
+    with every contract column, cast to its contract type, one row per raw row:
+      - a column present in the relation is read and cast; when the landing holds it as text but the contract says
+        otherwise (a lenient load, a CSV dump), it is parsed with try_cast and the names of the columns whose value
+        could not be read are listed in `_unreadable_columns` (null when every value was read);
+      - an optional column that is absent is read as a typed null; extra columns are ignored;
       - a required column that is absent stops the run with an error naming the table, the column and the var
         that points at the schema;
       - an optional table that is absent yields no rows (same columns); a required table that is absent is an error.
+    With `key` (the row's id, a SQL expression) it adds `_version_key` (that expression) and `_version_rank`: 1 for
+    the version of that id to keep,
+    ranked by `version_order` (SQL order-by terms, most authoritative first), ties broken by every contract column
+    so the choice is the same on every run.
 
     The demo seed of the same table (`demo_<source>__<table>`) is referenced only to order the DAG: when the demo
     is part of a run it is loaded before the staging model that reads it. The rows are read through source()
     (in a unit test, source() is the test's fixture and the ordering reference is left out).
 #}
-{% macro select_raw_columns(source_name, table_name) -%}
+{% macro select_raw_columns(source_name, table_name, key=none, version_order=none) -%}
     {%- if model.resource_type != 'unit_test' -%}
         {%- set _ = ref('demo_' ~ source_name ~ '__' ~ table_name) -%}
     {%- endif -%}
     {%- set source_relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         select 1 as placeholder
-    {%- elif model.resource_type == 'unit_test' -%}
-        {#- A unit test's fixture already has every column of the raw table (dbt reads them from the warehouse),
-            and the source definitions are not available here: read it as it is. -#}
-        select * from {{ source_relation }}
     {%- else -%}
-        {%- set contract = raw_contract(source_name, table_name) -%}
-        {#- Looked up from the source definition, not from source(): in a unit test source() names the fixture. -#}
-        {%- set relation = adapter.get_relation(
-            database=contract.database, schema=contract.schema, identifier=contract.identifier
-        ) -%}
-        {%- if relation is none and not contract.optional -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table " ~ contract.schema ~ "." ~ contract.identifier ~ " does not exist. "
-                ~ "It is required by the raw data contract; "
-                ~ "load it (scripts/load_raw.py) or point var '" ~ contract.schema_var ~ "' at the schema that holds it."
-            ) }}
-        {%- endif -%}
-        {%- set present = [] -%}
-        {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) -%}
-                {%- do present.append(column.name | lower) -%}
-            {%- endfor -%}
-        {%- endif -%}
-        {%- for column in contract.columns if column.required and relation is not none and column.name not in present -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table " ~ contract.schema ~ "." ~ contract.identifier ~ " is missing required column '" ~ column.name ~ "' (raw data contract in "
-                ~ contract.path ~ "; schema from var '" ~ contract.schema_var ~ "')."
-            ) }}
-        {%- endfor -%}
-        select
-        {%- for column in contract.columns %}
-            {% if column.name in present -%}
-                cast({{ adapter.quote(column.name) }} as {{ cdp_type(column.data_type) }})
-            {%- else -%}
-                cast(null as {{ cdp_type(column.data_type) }})
-            {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
-        {%- endfor %}
-        {% if relation is not none -%}
-            from {{ source_relation }}
+        {%- set tiebreak = [] -%}
+        {%- if model.resource_type == 'unit_test' -%}
+            {#- A unit test's fixture already has every column of the raw table (dbt reads them from the warehouse),
+                and the source definitions are not available here: read it as it is. -#}
+            {%- set raw_select = 'select *, cast(null as ' ~ dbt.type_string() ~ ') as _unreadable_columns from '
+                ~ source_relation -%}
         {%- else -%}
-            where 1 = 0
+            {%- set raw_select = raw_columns_select(source_name, table_name, source_relation, tiebreak) -%}
         {%- endif -%}
+        {%- if key is none -%}
+            {{ raw_select }}
+        {%- else -%}
+            select
+                raw_rows.*,
+                {{ key }} as _version_key,
+                row_number() over (
+                    partition by {{ key }}
+                    order by {{ (version_order ~ ', ') if version_order }}{{ (tiebreak + [key]) | join(', ') }}
+                ) as _version_rank
+            from ({{ raw_select }}) as raw_rows
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# The typed select over one raw table (see select_raw_columns); appends tie-break order terms to `tiebreak`. #}
+{% macro raw_columns_select(source_name, table_name, source_relation, tiebreak) -%}
+    {%- set contract = raw_contract(source_name, table_name) -%}
+    {#- Looked up from the source definition, not from source(): in a unit test source() names the fixture. -#}
+    {%- set relation = adapter.get_relation(
+        database=contract.database, schema=contract.schema, identifier=contract.identifier
+    ) -%}
+    {%- set table_label = contract.schema ~ "." ~ contract.identifier -%}
+    {%- if relation is none and not contract.optional -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table " ~ table_label ~ " does not exist. It is required by the raw data contract; "
+            ~ "load it (scripts/load_raw.py) or point var '" ~ contract.schema_var ~ "' at the schema that holds it."
+        ) }}
+    {%- endif -%}
+    {%- set present = {} -%}
+    {%- if relation is not none -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do present.update({column.name | lower: column}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for column in contract.columns if column.required and relation is not none and column.name not in present -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table " ~ table_label ~ " is missing required column '" ~ column.name
+            ~ "' (raw data contract in " ~ contract.path ~ "; schema from var '" ~ contract.schema_var ~ "')."
+        ) }}
+    {%- endfor -%}
+    {%- set unreadable_checks = [] -%}
+    select
+    {%- for column in contract.columns %}
+        {%- set sql_type = cdp_type(column.data_type) -%}
+        {%- set quoted = adapter.quote(column.name) -%}
+        {%- if column.name not in present %}
+        cast(null as {{ sql_type }}) as {{ column.name }},
+        {%- elif column.data_type != 'string' and present[column.name].is_string() %}
+        {{ cdp.try_cast(quoted, sql_type) }} as {{ column.name }},
+            {%- do unreadable_checks.append(
+                "case when trim(" ~ quoted ~ ") <> '' and " ~ cdp.try_cast(quoted, sql_type)
+                ~ " is null then '" ~ column.name ~ "' end"
+            ) -%}
+        {%- else %}
+        cast({{ quoted }} as {{ sql_type }}) as {{ column.name }},
+        {%- endif -%}
+        {%- do tiebreak.append(column.name ~ ' nulls last') -%}
+    {%- endfor %}
+    {%- if unreadable_checks %}
+        nullif(concat_ws(',', {{ unreadable_checks | join(', ') }}), '') as _unreadable_columns
+    {%- else %}
+        cast(null as {{ dbt.type_string() }}) as _unreadable_columns
+    {%- endif %}
+    {% if relation is not none -%}
+        from {{ source_relation }}
+    {%- else -%}
+        where 1 = 0
     {%- endif -%}
 {%- endmacro %}
 

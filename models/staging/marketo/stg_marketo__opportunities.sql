@@ -1,30 +1,30 @@
 with
 
-source as (
-    {{ select_raw_columns('marketo', 'opportunity') }}
+opportunities as (
+    select * from {{ ref('base_marketo__opportunities') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        external_opportunity_id as opportunity_id,
-        external_company_id as company_id,
-        id as marketo_opportunity_id,
+        opportunity_id,
+        company_id,
+        marketo_opportunity_id,
 
         -- attributes
-        {{ clean_text('name') }} as opportunity_name,
-        {{ clean_text('stage') }} as stage,
+        opportunity_name,
+        stage,
         amount,
         close_date,
 
         -- flags
-        coalesce(is_won, false) as is_won,
-        coalesce(is_closed, coalesce(is_won, false)) as is_closed,
+        is_won,
+        is_closed,
 
         -- timestamps
-        {{ marketo_updated_at() }} as updated_at
-    from source
-    where {{ is_current_row(has_is_deleted=false) }}
+        updated_at
+    from opportunities
 )
 
-select * from renamed
+select * from final

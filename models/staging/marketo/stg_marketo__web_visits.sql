@@ -1,25 +1,25 @@
 with
 
-source as (
-    {{ select_raw_columns('marketo', 'activity_visit_webpage') }}
+visits as (
+    select * from {{ ref('base_marketo__web_visits') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        id as visit_id,
+        visit_id,
         lead_id,
 
         -- attributes
-        {{ clean_text('webpage_url') }} as page_url,
-        {{ clean_text('primary_attribute_value') }} as page_name,
-        {{ clean_text('query_parameters') }} as query_parameters,
-        {{ clean_text('referrer_url') }} as referrer_url,
+        page_url,
+        page_name,
+        query_parameters,
+        referrer_url,
 
         -- timestamps
-        activity_date as visited_at
-    from source
-    where {{ is_current_row(has_is_deleted=false) }}
+        visited_at
+    from visits
 )
 
-select * from renamed
+select * from final

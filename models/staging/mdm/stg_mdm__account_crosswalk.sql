@@ -1,22 +1,23 @@
 with
 
-source as (
-    {{ select_raw_columns('mdm', 'account_crosswalk') }}
+crosswalk as (
+    select * from {{ ref('base_mdm__account_crosswalk') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
         golden_account_id,
-        lower(trim(source_system)) as source_system,
+        source_system,
         source_account_id,
 
         -- flags
-        coalesce(is_active, true) as is_active,
+        is_active,
 
         -- timestamps
         updated_at
-    from source
+    from crosswalk
 )
 
-select * from renamed
+select * from final

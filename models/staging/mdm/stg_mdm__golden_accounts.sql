@@ -1,23 +1,24 @@
 with
 
-source as (
-    {{ select_raw_columns('mdm', 'golden_account') }}
+golden_accounts as (
+    select * from {{ ref('base_mdm__golden_accounts') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
         golden_account_id,
 
         -- attributes
-        {{ clean_text('name') }} as account_name,
-        {{ normalize_domain('domain') }} as domain,
-        {{ clean_text('industry') }} as industry,
-        {{ clean_text('country') }} as country,
+        account_name,
+        domain,
+        industry,
+        country,
 
         -- timestamps
         updated_at
-    from source
+    from golden_accounts
 )
 
-select * from renamed
+select * from final

@@ -1,24 +1,24 @@
 with
 
-source as (
-    {{ select_raw_columns('salesforce', 'account_contact_relation') }}
+relations as (
+    select * from {{ ref('base_salesforce__account_contact_relations') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        coalesce(id, {{ dbt.concat(['account_id', "':'", 'contact_id']) }}) as account_contact_relation_id,
+        account_contact_relation_id,
         account_id,
         contact_id,
 
         -- attributes
-        {{ clean_text('roles') }} as roles,
+        roles,
 
         -- flags
-        coalesce(is_direct, false) as is_direct,
-        coalesce(is_active, true) as is_active
-    from source
-    where {{ is_current_row() }}
+        is_direct,
+        is_active
+    from relations
 )
 
-select * from renamed
+select * from final

@@ -1,27 +1,27 @@
 with
 
-source as (
-    {{ select_raw_columns('salesforce', 'account') }}
+accounts as (
+    select * from {{ ref('base_salesforce__accounts') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        id as account_id,
+        account_id,
 
         -- attributes
-        {{ clean_text('name') }} as account_name,
-        {{ clean_text('website') }} as website,
-        {{ normalize_domain('website') }} as domain,
-        {{ clean_text('industry') }} as industry,
+        account_name,
+        website,
+        domain,
+        industry,
         number_of_employees,
         annual_revenue,
-        {{ clean_text('billing_country') }} as billing_country,
+        billing_country,
 
         -- timestamps
-        {{ salesforce_updated_at() }} as updated_at
-    from source
-    where {{ is_current_row() }}
+        updated_at
+    from accounts
 )
 
-select * from renamed
+select * from final

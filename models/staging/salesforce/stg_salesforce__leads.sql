@@ -1,52 +1,33 @@
 with
 
-source as (
-    {{ select_raw_columns('salesforce', 'lead') }}
-),
-
-{{ placeholder_email_ctes() }},
-
-renamed as (
-    select
-        -- ids
-        id as lead_id,
-        {{ clean_text('converted_contact_id') }} as converted_contact_id,
-        {{ clean_text('converted_account_id') }} as converted_account_id,
-
-        -- attributes
-        email as email_raw,
-        {{ normalize_email('email') }} as email_normalized,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ clean_text('company') }} as company_name,
-        {{ clean_text('title') }} as title,
-
-        -- flags
-        coalesce(is_converted, false) as is_converted,
-        coalesce(has_opted_out_of_email, false) as has_opted_out_of_email,
-
-        -- timestamps
-        {{ salesforce_updated_at() }} as updated_at
-    from source
-    where {{ is_current_row() }}
+leads as (
+    select * from {{ ref('base_salesforce__leads') }}
+    where _disposition = 'staged'
 ),
 
 final as (
     select
-        renamed.lead_id,
-        renamed.converted_contact_id,
-        renamed.converted_account_id,
-        renamed.email_raw,
-        {{ without_placeholder('renamed.email_normalized') }} as email,
-        renamed.first_name,
-        renamed.last_name,
-        renamed.company_name,
-        renamed.title,
-        renamed.is_converted,
-        renamed.has_opted_out_of_email,
-        renamed.updated_at
-    from renamed
-    {{ placeholder_email_joins('renamed.email_normalized') }}
+        -- ids
+        lead_id,
+        converted_contact_id,
+        converted_account_id,
+
+        -- attributes
+        email_raw,
+        case when email_issue in ('invalid_email', 'placeholder_email') then null else email_normalized end as email,
+        email_issue,
+        first_name,
+        last_name,
+        company_name,
+        title,
+
+        -- flags
+        is_converted,
+        has_opted_out_of_email,
+
+        -- timestamps
+        updated_at
+    from leads
 )
 
 select * from final

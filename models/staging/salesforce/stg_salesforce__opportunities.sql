@@ -1,30 +1,30 @@
 with
 
-source as (
-    {{ select_raw_columns('salesforce', 'opportunity') }}
+opportunities as (
+    select * from {{ ref('base_salesforce__opportunities') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        id as opportunity_id,
+        opportunity_id,
         account_id,
 
         -- attributes
-        {{ clean_text('name') }} as opportunity_name,
-        {{ clean_text('stage_name') }} as stage,
+        opportunity_name,
+        stage,
         amount,
-        upper({{ clean_text('currency_iso_code') }}) as currency_iso_code,
+        currency_iso_code,
         close_date,
 
         -- flags
-        coalesce(is_won, false) as is_won,
-        coalesce(is_closed, coalesce(is_won, false)) as is_closed,
+        is_won,
+        is_closed,
 
         -- timestamps
-        {{ salesforce_updated_at() }} as updated_at
-    from source
-    where {{ is_current_row() }}
+        updated_at
+    from opportunities
 )
 
-select * from renamed
+select * from final

@@ -1,23 +1,23 @@
 with
 
-source as (
-    {{ select_raw_columns('salesforce', 'opportunity_contact_role') }}
+roles as (
+    select * from {{ ref('base_salesforce__opportunity_contact_roles') }}
+    where _disposition = 'staged'
 ),
 
-renamed as (
+final as (
     select
         -- ids
-        coalesce(id, {{ dbt.concat(['opportunity_id', "':'", 'contact_id']) }}) as opportunity_contact_role_id,
+        opportunity_contact_role_id,
         opportunity_id,
         contact_id,
 
         -- attributes
-        {{ clean_text('role') }} as role,
+        role,
 
         -- flags
-        coalesce(is_primary, false) as is_primary
-    from source
-    where {{ is_current_row() }}
+        is_primary
+    from roles
 )
 
-select * from renamed
+select * from final
