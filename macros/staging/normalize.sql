@@ -3,13 +3,24 @@
     and reads the same in every model.
 #}
 
-{# An email as an identity key: trimmed and lower-cased; null when it is not syntactically an address
-   (one @, a local part, a domain with a dot, no spaces). Placeholders are removed by placeholder_email_join. #}
+{# An email as an identity key: trimmed and lower-cased; null when it is not syntactically an address: one @, a
+   local part, a domain with a dot inside, and no whitespace (space, tab, line breaks, no-break space) anywhere.
+   Placeholders and role mailboxes are recognised separately (email_issue). #}
 {% macro normalize_email(column) -%}
+    {%- set not_space = "[^@ ' || " ~ email_whitespace_chars() ~ " || ']" -%}
+    {%- set not_space_or_dot = "[^@. ' || " ~ email_whitespace_chars() ~ " || ']" -%}
     case
-        when {{ cdp.regexp_like('lower(trim(' ~ column ~ '))', '^[^@ ]+@[^@ ]+[.][^@ .]+$') }}
+        when {{ cdp.regexp_like(
+            'lower(trim(' ~ column ~ '))',
+            "'^" ~ not_space ~ "+@" ~ not_space ~ "+[.]" ~ not_space_or_dot ~ "+$'"
+        ) }}
             then lower(trim({{ column }}))
     end
+{%- endmacro %}
+
+{# Whitespace other than the plain space, as a SQL string expression (no control characters in the source). #}
+{% macro email_whitespace_chars() -%}
+    chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160)
 {%- endmacro %}
 
 

@@ -8,21 +8,8 @@ account_records as (
     select * from {{ ref('int_account_records_unioned') }}
 ),
 
-crosswalk as (
-    select * from {{ ref('stg_mdm__account_crosswalk') }}
-),
-
 active_mappings as (
-    select
-        source_system,
-        source_account_id,
-        golden_account_id,
-        row_number() over (
-            partition by source_system, source_account_id
-            order by updated_at desc nulls last, golden_account_id asc
-        ) as mapping_rank
-    from crosswalk
-    where is_active
+    select * from {{ ref('int_account_mappings_ranked') }}
 ),
 
 final as (
