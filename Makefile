@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make demo   install, load the Townsend demo, build, export, print the audience
 #   make test   install, build every model with all data and unit tests, lint, pytest
+# and, on Apache Spark (local, inside the dbt process; Java 17):
+#   make test-spark   install the Spark extras, build and test the demo on Spark, compare with a DuckDB build
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -17,7 +19,11 @@ OUT ?= out
 # `make test` builds its own warehouse from scratch, away from the one `make demo` fills.
 TEST_WAREHOUSE := warehouse/test.duckdb
 
-.PHONY: help install demo build export test test-build lint pytest docs clean
+SPARK_INSTALLED := $(VENV)/.installed-spark
+# Both builds export their public models here (Parquet), to be compared row by row.
+COMPARE := $(CURDIR)/target/compare
+
+.PHONY: help install install-spark demo build export test test-build lint pytest test-spark docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +36,12 @@ $(INSTALLED): requirements.txt
 
 install: $(INSTALLED)  ## create .venv and install the pinned requirements
 	@mkdir -p warehouse target
+
+$(SPARK_INSTALLED): requirements-spark.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -r requirements-spark.txt
+	@touch $@
+
+install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spark, pyspark) into .venv
 
 demo: install  ## load the demo, build everything, export the upsell audience and show it
 	$(BIN)/dbt build --full-refresh
@@ -58,8 +70,21 @@ lint: install  ## sqlfluff lint of models and macros
 pytest: install  ## Python tests: loader, export, end to end on fresh temporary warehouses
 	$(BIN)/pytest
 
+# Spark's catalog lives in memory for one dbt command: seeds, models and tests run in one `dbt build`. Both builds
+# shift the demo to the same day, so a run across midnight compares like with like.
+test-spark: install-spark  ## the demo on Spark: build, data and unit tests, then the same rows as on DuckDB
+	rm -rf $(COMPARE) warehouse/spark warehouse/spark-reference.duckdb
+	mkdir -p $(COMPARE)/duckdb $(COMPARE)/spark
+	today=$$(date -u +%F); \
+	CDP_DUCKDB_PATH=warehouse/spark-reference.duckdb $(BIN)/dbt build --full-refresh \
+		--exclude-resource-type test --exclude-resource-type unit_test --target-path target/duckdb-reference \
+		--vars "{compare_export_dir: '$(COMPARE)/duckdb', demo_today: '$$today'}"; \
+	SPARK_CONF_DIR=spark CDP_TARGET=spark CDP_SPARK_WAREHOUSE_DIR=warehouse/spark $(BIN)/dbt build \
+		--target-path target/spark --vars "{compare_export_dir: '$(COMPARE)/spark', demo_today: '$$today'}"
+	$(BIN)/python scripts/compare_engines.py $(COMPARE)/duckdb $(COMPARE)/spark --names duckdb spark
+
 docs: install  ## generate the dbt docs site into target/
 	$(BIN)/dbt docs generate
 
 clean:  ## remove build output (keeps .venv and the demo warehouse)
-	rm -rf target logs $(OUT) $(TEST_WAREHOUSE)
+	rm -rf target logs $(OUT) $(TEST_WAREHOUSE) warehouse/spark warehouse/spark-reference.duckdb

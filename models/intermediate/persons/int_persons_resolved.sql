@@ -27,21 +27,8 @@ edges as (
     from links
 ),
 
--- (record, reachable record) pairs; `union` removes repeats, so cycles end the recursion.
-reachable (record_key, reached_key) as (
-    select
-        record_key,
-        record_key as reached_key
-    from records
-
-    union
-
-    select
-        reachable.record_key,
-        edges.to_key as reached_key
-    from reachable
-    inner join edges on reachable.reached_key = edges.from_key
-),
+-- (record_key, reached_key): every record each record reaches through the links (itself included).
+{{ reachable_pairs_ctes('records', 'record_key', 'edges', 'from_key', 'to_key') }},
 
 components as (
     select

@@ -1,0 +1,120 @@
+"""Compare the public models of two builds (for example DuckDB and Spark), exported as Parquet by the on-run-end
+hook export_public_models_for_comparison: DIR/<model>/*.parquet. Rows are compared as multisets (order does not
+matter, repeated rows count), after the same column names and types are checked."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class ModelComparison:
+    model: str
+    left_rows: int | None
+    right_rows: int | None
+    only_left: list[tuple]
+    only_right: list[tuple]
+    only_left_count: int = 0
+    only_right_count: int = 0
+    problem: str | None = None
+
+    @property
+    def same(self) -> bool:
+        return self.problem is None and not self.only_left_count and not self.only_right_count
+
+
+def _scan(folder: Path) -> str:
+    return f"read_parquet('{(folder / '*.parquet').as_posix()}')"
+
+
+def _schema(con: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, *_ in con.execute(f"describe select * from {_scan(folder)}").fetchall()]
+
+
+def compare_model(con: duckdb.DuckDBPyConnection, model: str, left: Path, right: Path) -> ModelComparison:
+    """Compare one model's exports; a missing export or a different schema is a problem, not an exception."""
+    missing = [str(path) for path in (left, right) if not any(path.glob("*.parquet"))]
+    if missing:
+        return ModelComparison(model, None, None, [], [], problem=f"no export in {', '.join(missing)}")
+    left_schema, right_schema = _schema(con, left), _schema(con, right)
+    left_count = con.execute(f"select count(*) from {_scan(left)}").fetchone()[0]
+    right_count = con.execute(f"select count(*) from {_scan(right)}").fetchone()[0]
+    if left_schema != right_schema:
+        return ModelComparison(
+            model, left_count, right_count, [], [], problem=f"columns differ: {left_schema} vs {right_schema}"
+        )
+    columns = ", ".join(f'"{name}"' for name, _ in left_schema)
+
+    def difference(first: Path, second: Path) -> tuple[int, list[tuple]]:
+        query = f"select {columns} from {_scan(first)} except all select {columns} from {_scan(second)}"
+        count = con.execute(f"select count(*) from ({query})").fetchone()[0]
+        sample = con.execute(f"{query} order by all limit {SAMPLE_ROWS}").fetchall() if count else []
+        return count, sample
+
+    only_left_count, only_left = difference(left, right)
+    only_right_count, only_right = difference(right, left)
+    return ModelComparison(
+        model, left_count, right_count, only_left, only_right, only_left_count, only_right_count
+    )
+
+
+def compare_exports(left: Path, right: Path) -> list[ModelComparison]:
+    """Every model exported on either side, compared."""
+    models = sorted({path.name for side in (left, right) if side.is_dir() for path in side.iterdir() if path.is_dir()})
+    with duckdb.connect() as con:
+        return [compare_model(con, model, left / model, right / model) for model in models]
+
+
+def format_report(results: list[ModelComparison], left_name: str, right_name: str) -> str:
+    header = ("model", f"rows {left_name}", f"rows {right_name}", f"only {left_name}", f"only {right_name}", "")
+    table = [header] + [
+        (
+            r.model,
+            "-" if r.left_rows is None else str(r.left_rows),
+            "-" if r.right_rows is None else str(r.right_rows),
+            str(r.only_left_count),
+            str(r.only_right_count),
+            "same" if r.same else "DIFFERENT",
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
+    for r in results:
+        if r.problem:
+            lines.append(f"{r.model}: {r.problem}")
+        for side, rows in ((left_name, r.only_left), (right_name, r.only_right)):
+            for row in rows:
+                lines.append(f"{r.model}: only in {side}: {row}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="compare_engines.py",
+        description="Compare the public models exported by two builds (dbt build --vars "
+        "'{compare_export_dir: DIR}'), as multisets of rows. Exit 1 when any model differs.",
+    )
+    parser.add_argument("left", type=Path, help="export folder of the first build (e.g. the DuckDB one)")
+    parser.add_argument("right", type=Path, help="export folder of the second build (e.g. the Spark one)")
+    parser.add_argument("--names", nargs=2, default=("left", "right"), metavar=("LEFT", "RIGHT"),
+                        help="what to call the two builds in the report (default: left right)")
+    args = parser.parse_args(argv)
+    results = compare_exports(args.left, args.right)
+    if not results:
+        print(f"error: no exported models in {args.left} or {args.right}", file=sys.stderr)
+        return 1
+    print(format_report(results, *args.names))
+    different = [r.model for r in results if not r.same]
+    if different:
+        print(f"error: {len(different)} of {len(results)} models differ: {', '.join(different)}", file=sys.stderr)
+        return 1
+    print(f"{len(results)} models: the same rows in both builds")
+    return 0
