@@ -95,120 +95,84 @@ issues as (
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'contact' as table_name,
-        salesforce_contacts.contact_id as source_id,
-        'orphan_account_ref' as reason,
-        {{ dbt.concat(["'account '", 'salesforce_contacts.account_id', "' does not exist: no account relation'"]) }}
-            as detail
-    from salesforce_contacts
-    left join salesforce_accounts on salesforce_contacts.account_id = salesforce_accounts.account_id
-    where salesforce_contacts.account_id is not null and salesforce_accounts.account_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='contact',
+        child='salesforce_contacts', child_id='contact_id', child_column='account_id',
+        parent='salesforce_accounts', parent_column='account_id',
+        reason='orphan_account_ref', label='account', consequence='no account relation'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'opportunity' as table_name,
-        salesforce_opportunities.opportunity_id as source_id,
-        'orphan_account_ref' as reason,
-        {{ dbt.concat([
-            "'account '", 'salesforce_opportunities.account_id', "' does not exist: the deal counts for no account'"
-        ]) }} as detail
-    from salesforce_opportunities
-    left join salesforce_accounts on salesforce_opportunities.account_id = salesforce_accounts.account_id
-    where salesforce_accounts.account_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='opportunity',
+        child='salesforce_opportunities', child_id='opportunity_id', child_column='account_id',
+        parent='salesforce_accounts', parent_column='account_id',
+        reason='orphan_account_ref', label='account', consequence='the deal counts for no account'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'opportunity_contact_role' as table_name,
-        contact_roles.opportunity_contact_role_id as source_id,
-        'orphan_opportunity_ref' as reason,
-        {{ dbt.concat(["'opportunity '", 'contact_roles.opportunity_id', "' does not exist: role ignored'"]) }}
-            as detail
-    from contact_roles
-    left join salesforce_opportunities on contact_roles.opportunity_id = salesforce_opportunities.opportunity_id
-    where salesforce_opportunities.opportunity_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='opportunity_contact_role',
+        child='contact_roles', child_id='opportunity_contact_role_id', child_column='opportunity_id',
+        parent='salesforce_opportunities', parent_column='opportunity_id',
+        reason='orphan_opportunity_ref', label='opportunity', consequence='role ignored'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'opportunity_contact_role' as table_name,
-        contact_roles.opportunity_contact_role_id as source_id,
-        'orphan_contact_ref' as reason,
-        {{ dbt.concat(["'contact '", 'contact_roles.contact_id', "' does not exist: role ignored'"]) }} as detail
-    from contact_roles
-    left join salesforce_contacts on contact_roles.contact_id = salesforce_contacts.contact_id
-    where salesforce_contacts.contact_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='opportunity_contact_role',
+        child='contact_roles', child_id='opportunity_contact_role_id', child_column='contact_id',
+        parent='salesforce_contacts', parent_column='contact_id',
+        reason='orphan_contact_ref', label='contact', consequence='role ignored'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'account_contact_relation' as table_name,
-        account_contact_relations.account_contact_relation_id as source_id,
-        'orphan_account_ref' as reason,
-        {{ dbt.concat(["'account '", 'account_contact_relations.account_id', "' does not exist: relation ignored'"]) }}
-            as detail
-    from account_contact_relations
-    left join salesforce_accounts on account_contact_relations.account_id = salesforce_accounts.account_id
-    where salesforce_accounts.account_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='account_contact_relation',
+        child='account_contact_relations', child_id='account_contact_relation_id', child_column='account_id',
+        parent='salesforce_accounts', parent_column='account_id',
+        reason='orphan_account_ref', label='account', consequence='relation ignored'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'account_contact_relation' as table_name,
-        account_contact_relations.account_contact_relation_id as source_id,
-        'orphan_contact_ref' as reason,
-        {{ dbt.concat(["'contact '", 'account_contact_relations.contact_id', "' does not exist: relation ignored'"]) }}
-            as detail
-    from account_contact_relations
-    left join salesforce_contacts on account_contact_relations.contact_id = salesforce_contacts.contact_id
-    where salesforce_contacts.contact_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='account_contact_relation',
+        child='account_contact_relations', child_id='account_contact_relation_id', child_column='contact_id',
+        parent='salesforce_contacts', parent_column='contact_id',
+        reason='orphan_contact_ref', label='contact', consequence='relation ignored'
+    ) }}
 
     union all
 
-    select
-        'salesforce' as source_system,
-        'lead' as table_name,
-        salesforce_leads.lead_id as source_id,
-        'orphan_contact_ref' as reason,
-        {{ dbt.concat([
-            "'converted contact '", 'salesforce_leads.converted_contact_id', "' does not exist'"
-        ]) }} as detail
-    from salesforce_leads
-    left join salesforce_contacts on salesforce_leads.converted_contact_id = salesforce_contacts.contact_id
-    where salesforce_leads.converted_contact_id is not null and salesforce_contacts.contact_id is null
+    {{ orphan_references(
+        source_system='salesforce', table_name='lead',
+        child='salesforce_leads', child_id='lead_id', child_column='converted_contact_id',
+        parent='salesforce_contacts', parent_column='contact_id',
+        reason='orphan_contact_ref', label='converted contact', consequence='no conversion link'
+    ) }}
 
     union all
 
-    select
-        'marketo' as source_system,
-        'lead' as table_name,
-        marketo_leads.lead_id as source_id,
-        'orphan_contact_ref' as reason,
-        {{ dbt.concat(["'synced contact '", 'marketo_leads.sfdc_contact_id', "' does not exist'"]) }} as detail
-    from marketo_leads
-    left join salesforce_contacts on marketo_leads.sfdc_contact_id = salesforce_contacts.contact_id
-    where marketo_leads.sfdc_contact_id is not null and salesforce_contacts.contact_id is null
+    {{ orphan_references(
+        source_system='marketo', table_name='lead',
+        child='marketo_leads', child_id='lead_id', child_column='sfdc_contact_id',
+        parent='salesforce_contacts', parent_column='contact_id',
+        reason='orphan_contact_ref', label='synced contact', consequence='no link to it'
+    ) }}
 
     union all
 
-    select
-        'marketo' as source_system,
-        'activity_visit_webpage' as table_name,
-        marketo_visits.visit_id as source_id,
-        'orphan_lead_ref' as reason,
-        {{ dbt.concat(["'lead '", 'marketo_visits.lead_id', "' does not exist: visit kept without a person'"]) }}
-            as detail
-    from marketo_visits
-    left join marketo_leads on marketo_visits.lead_id = marketo_leads.lead_id
-    where marketo_leads.lead_id is null
+    {{ orphan_references(
+        source_system='marketo', table_name='activity_visit_webpage',
+        child='marketo_visits', child_id='visit_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='visit kept without a person'
+    ) }}
 
     union all
 
