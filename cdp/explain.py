@@ -1,0 +1,172 @@
+"""Why is a person in a segment, or not? Evaluates each condition of the segment's definition for one person, with
+the SQL the segment model itself uses (stored in segments.segment_definitions), and shows the identities and
+accounts that were unified into the person."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from cdp.warehouse import WarehouseError, connect, table_exists
+
+
+class ExplainError(Exception):
+    """A problem the user can act on."""
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    name: str
+    description: str
+    value: str
+    passed: bool
+    subject: str  # the person, or the account the condition was evaluated on
+
+
+@dataclass(frozen=True)
+class Explanation:
+    segment: str
+    person_id: str
+    email: str | None
+    is_member: bool
+    is_marketable: bool
+    as_of: str | None
+    conditions: list[ConditionResult]
+    identities: list[tuple[str, str, str, str | None]]
+    accounts: list[tuple[str, str | None, str, str, str]]
+
+
+def _require_built(con: duckdb.DuckDBPyConnection) -> None:
+    for schema, table in (("segments", "segment_definitions"), ("segments", "segment_membership"),
+                          ("marts", "dim_persons")):
+        if not table_exists(con, schema, table):
+            raise ExplainError(f"the warehouse has no table {schema}.{table}: run dbt build first")
+
+
+def find_person(con: duckdb.DuckDBPyConnection, email: str | None, person_id: str | None) -> tuple[str, str | None, bool]:
+    if person_id:
+        rows = con.execute(
+            "select person_id, email, is_marketable from marts.dim_persons where person_id = ?", [person_id]
+        ).fetchall()
+    else:
+        # Any source record's email finds the person, not only the one that survived.
+        rows = con.execute(
+            "select distinct p.person_id, p.email, p.is_marketable from marts.dim_persons as p"
+            " left join marts.person_identity_map as m on m.person_id = p.person_id"
+            " where p.email = lower(trim(?)) or m.email = lower(trim(?)) order by 1",
+            [email, email],
+        ).fetchall()
+    if not rows:
+        raise ExplainError(f"no person with {'person_id ' + person_id if person_id else 'email ' + str(email)}")
+    if len(rows) > 1:
+        ids = ", ".join(row[0] for row in rows)
+        raise ExplainError(f"{email} belongs to several persons ({ids}): use --person-id")
+    return rows[0]
+
+
+def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = None,
+            person_id: str | None = None) -> Explanation:
+    _require_built(con)
+    definitions = con.execute(
+        "select condition_name, description, source_relation, key_column, value_sql, passes_sql"
+        " from segments.segment_definitions where segment_name = ? order by condition_order",
+        [segment],
+    ).fetchall()
+    if not definitions:
+        known = [row[0] for row in con.execute(
+            "select distinct segment_name from segments.segment_definitions order by 1").fetchall()]
+        raise ExplainError(f"unknown segment {segment!r}; known segments: {', '.join(known)}")
+    person_id, person_email, is_marketable = find_person(con, email, person_id)
+
+    accounts = con.execute(
+        "select b.account_id, a.account_name, cast(a.won_revenue_usd as varchar),"
+        " cast(a.open_pipeline_usd as varchar), b.relation_types"
+        " from marts.bridge_person_accounts as b join marts.dim_accounts as a using (account_id)"
+        " where b.person_id = ? order by a.won_revenue_usd desc, b.account_id",
+        [person_id],
+    ).fetchall()
+    conditions: list[ConditionResult] = []
+    as_of = None
+    for name, description, relation, key, value_sql, passes_sql in definitions:
+        subjects = [person_id] if key == "person_id" else [row[0] for row in accounts]
+        for subject in subjects:
+            row = con.execute(
+                f"select cast(({value_sql}) as varchar), coalesce(({passes_sql}), false), cast(as_of_at as varchar)"
+                f" from {relation} where {key} = ?",
+                [subject],
+            ).fetchone()
+            value, passed, as_of = row if row else (None, False, as_of)
+            label = "person" if key == "person_id" else f"account {subject}"
+            conditions.append(ConditionResult(name, description, "null" if value is None else value, bool(passed), label))
+    is_member = bool(con.execute(
+        "select count(*) from segments.segment_membership where segment_name = ? and person_id = ?",
+        [segment, person_id],
+    ).fetchone()[0])
+    identities = con.execute(
+        "select source_system, source_object, source_id, email from marts.person_identity_map"
+        " where person_id = ? order by 1, 2, 3",
+        [person_id],
+    ).fetchall()
+    return Explanation(segment, person_id, person_email, is_member, bool(is_marketable), as_of, conditions,
+                       identities, accounts)
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def format_explanation(result: Explanation) -> str:
+    verdict = "IN" if result.is_member else "NOT IN"
+    lines = [
+        f"{result.email or result.person_id} is {verdict} {result.segment}"
+        + ("" if result.is_marketable else " (not marketable: never sent to a destination)"),
+        f"person_id {result.person_id}, evaluated as of {result.as_of}",
+        "",
+        "conditions (all must pass):",
+    ]
+    lines += _table([("condition", "on", "value", "result")] + [
+        (c.name, c.subject, c.value, "pass" if c.passed else "FAIL") for c in result.conditions
+    ])
+    for condition in result.conditions:
+        if not condition.passed:
+            lines.append(f"  - {condition.name} fails: needs {condition.description}")
+    lines += ["", "unified from:"]
+    lines += _table([("system", "object", "id", "email")] + [
+        (system, obj, source_id, email or "") for system, obj, source_id, email in result.identities
+    ])
+    lines += ["", "accounts:"]
+    if result.accounts:
+        lines += _table([("account", "id", "won usd", "open pipeline usd", "related by")] + [
+            (name or "", account_id, won, pipeline, relation) for account_id, name, won, pipeline, relation in result.accounts
+        ])
+    else:
+        lines.append("  (none)")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="explain.py",
+        description="Explain why one person is or is not in a segment: each condition of the segment's "
+        "definition with the person's value and pass/fail, and the records and accounts unified into the person.",
+    )
+    parser.add_argument("--segment", required=True, metavar="NAME", help="segment model name, e.g. seg_new_product_upsell")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email", metavar="ADDRESS", help="an email of the person (any of their source records)")
+    who.add_argument("--person-id", metavar="ID", help="the unified person_id")
+    parser.add_argument("--warehouse", metavar="PATH", default=None,
+                        help="DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else warehouse/cdp.duckdb)")
+    args = parser.parse_args(argv)
+    try:
+        with connect(args.warehouse, read_only=True) as con:
+            result = explain(con, args.segment, email=args.email, person_id=args.person_id)
+    except (ExplainError, WarehouseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(format_explanation(result))
+    return 0

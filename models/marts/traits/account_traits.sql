@@ -1,0 +1,89 @@
+-- One row per unified account with the facts audiences are defined on, evaluated as of var('as_of'): revenue and
+-- pipeline, people, and their activity (events after as_of do not count).
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+bridge as (
+    select * from {{ ref('bridge_person_accounts') }}
+),
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+visits as (
+    select * from {{ ref('fct_web_visits') }}
+),
+
+as_of as (
+    select {{ as_of_timestamp() }} as as_of_at
+),
+
+open_opportunities as (
+    select
+        account_id,
+        count(*) as open_opportunity_count,
+        max(amount_usd) as largest_open_opportunity_usd
+    from opportunities
+    where not is_closed and account_id is not null
+    group by account_id
+),
+
+people as (
+    select
+        bridge.account_id,
+        count(*) as person_count,
+        sum(case when persons.is_marketable then 1 else 0 end) as marketable_person_count
+    from bridge
+    inner join persons on bridge.person_id = persons.person_id
+    group by bridge.account_id
+),
+
+activity as (
+    select
+        bridge.account_id,
+        max(visits.visited_at) as last_activity_at,
+        {{ activity_window_counts('visits.visited_at', 'as_of.as_of_at') }}
+    from bridge
+    inner join visits on bridge.person_id = visits.person_id
+    cross join as_of
+    where visits.visited_at <= as_of.as_of_at
+    group by bridge.account_id
+),
+
+final as (
+    select
+        accounts.account_id,
+        accounts.account_name,
+        accounts.domain,
+        accounts.industry,
+        accounts.won_revenue_usd,
+        accounts.open_pipeline_usd,
+        cast(coalesce(open_opportunities.open_opportunity_count, 0) as {{ dbt.type_bigint() }})
+            as open_opportunity_count,
+        open_opportunities.largest_open_opportunity_usd,
+        cast(coalesce(people.person_count, 0) as {{ dbt.type_bigint() }}) as person_count,
+        cast(coalesce(people.marketable_person_count, 0) as {{ dbt.type_bigint() }}) as marketable_person_count,
+        activity.last_activity_at,
+        cast(
+            {{ dbt.datediff('activity.last_activity_at', 'as_of.as_of_at', 'day') }} as {{ dbt.type_bigint() }}
+        ) as days_since_last_activity,
+        cast(coalesce(activity.activity_count_7d, 0) as {{ dbt.type_bigint() }}) as activity_count_7d,
+        cast(coalesce(activity.activity_count_30d, 0) as {{ dbt.type_bigint() }}) as activity_count_30d,
+        cast(coalesce(activity.activity_count_90d, 0) as {{ dbt.type_bigint() }}) as activity_count_90d,
+        as_of.as_of_at
+    from accounts
+    cross join as_of
+    left join open_opportunities on accounts.account_id = open_opportunities.account_id
+    left join people on accounts.account_id = people.account_id
+    left join activity on accounts.account_id = activity.account_id
+)
+
+select * from final
