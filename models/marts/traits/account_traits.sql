@@ -73,7 +73,7 @@ final as (
         cast(coalesce(people.marketable_person_count, 0) as {{ dbt.type_bigint() }}) as marketable_person_count,
         activity.last_activity_at,
         cast(
-            {{ dbt.datediff('activity.last_activity_at', 'as_of.as_of_at', 'day') }} as {{ dbt.type_bigint() }}
+            {{ dbt.datediff('activity.last_activity_at', 'as_of.as_of_at', 'day') }} as {{ dbt.type_bigint() }} -- noqa: LT05
         ) as days_since_last_activity,
         cast(coalesce(activity.activity_count_7d, 0) as {{ dbt.type_bigint() }}) as activity_count_7d,
         cast(coalesce(activity.activity_count_30d, 0) as {{ dbt.type_bigint() }}) as activity_count_30d,
