@@ -1,6 +1,8 @@
 -- One row per (person, unified account, relation type) with evidence from any source.
 -- Relation types: salesforce_contact_account (contact.account_id), salesforce_account_contact_relation (active),
--- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role (role on a deal of the account).
+-- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role (role on a deal of the account),
+-- inferred_email_domain (a Salesforce lead not converted, or a Marketo lead without a company, whose email domain is a
+-- web domain of the account; never a free-mail domain).
 with
 
 persons as (
@@ -29,6 +31,40 @@ opportunity_contact_roles as (
 
 marketo_leads as (
     select * from {{ ref('stg_marketo__leads') }}
+),
+
+salesforce_leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+account_domains as (
+    select * from {{ ref('int_account_domains') }}
+),
+
+unattached_leads as (
+    select
+        {{ person_record_key("'marketo'", "'lead'", 'lead_id') }} as record_key,
+        email
+    from marketo_leads
+    where company_id is null and email is not null
+
+    union all
+
+    select
+        {{ person_record_key("'salesforce'", "'lead'", 'lead_id') }} as record_key,
+        email
+    from salesforce_leads
+    where not is_converted and email is not null
+),
+
+domain_relations as (
+    select distinct
+        persons.person_id,
+        account_domains.account_id,
+        'inferred_email_domain' as relation_type
+    from unattached_leads
+    inner join persons on unattached_leads.record_key = persons.record_key
+    inner join account_domains on split_part(unattached_leads.email, '@', 2) = account_domains.domain
 ),
 
 evidence as (
@@ -92,6 +128,8 @@ final as (
     select * from direct_relations
     union all
     select * from opportunity_role_relations
+    union all
+    select * from domain_relations
 )
 
 select * from final
