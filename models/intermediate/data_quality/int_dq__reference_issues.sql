@@ -11,6 +11,42 @@ marketo_visits as (
     select * from {{ ref('stg_marketo__web_visits') }}
 ),
 
+marketo_opportunities as (
+    select * from {{ ref('stg_marketo__opportunities') }}
+),
+
+marketo_opportunity_roles as (
+    select * from {{ ref('stg_marketo__opportunity_roles') }}
+),
+
+marketo_programs as (
+    select * from {{ ref('stg_marketo__programs') }}
+),
+
+marketo_program_memberships as (
+    select * from {{ ref('stg_marketo__program_memberships') }}
+),
+
+marketo_static_lists as (
+    select * from {{ ref('stg_marketo__static_lists') }}
+),
+
+marketo_list_memberships as (
+    select * from {{ ref('stg_marketo__list_memberships') }}
+),
+
+marketo_form_fills as (
+    select * from {{ ref('stg_marketo__form_fills') }}
+),
+
+marketo_email_opens as (
+    select * from {{ ref('stg_marketo__email_opens') }}
+),
+
+marketo_email_clicks as (
+    select * from {{ ref('stg_marketo__email_clicks') }}
+),
+
 salesforce_accounts as (
     select * from {{ ref('stg_salesforce__accounts') }}
 ),
@@ -35,6 +71,14 @@ account_contact_relations as (
     select * from {{ ref('stg_salesforce__account_contact_relations') }}
 ),
 
+campaigns as (
+    select * from {{ ref('stg_salesforce__campaigns') }}
+),
+
+campaign_members as (
+    select * from {{ ref('stg_salesforce__campaign_members') }}
+),
+
 crosswalk as (
     select * from {{ ref('stg_mdm__account_crosswalk') }}
 ),
@@ -49,6 +93,13 @@ account_records as (
 
 identity_claims as (
     select * from {{ ref('int_person_identity_claims') }}
+),
+
+-- A Marketo opportunity role may name a Marketo deal or a synced Salesforce deal (same id): both are known.
+known_opportunities as (
+    select opportunity_id from marketo_opportunities
+    union
+    select opportunity_id from salesforce_opportunities
 ),
 
 email_issues as (
@@ -172,6 +223,114 @@ issues as (
         child='marketo_visits', child_id='visit_id', child_column='lead_id',
         parent='marketo_leads', parent_column='lead_id',
         reason='orphan_lead_ref', label='lead', consequence='visit kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='salesforce', table_name='campaign_member',
+        child='campaign_members', child_id='campaign_member_id', child_column='campaign_id',
+        parent='campaigns', parent_column='campaign_id',
+        reason='orphan_campaign_ref', label='campaign', consequence='membership ignored'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='salesforce', table_name='campaign_member',
+        child='campaign_members', child_id='campaign_member_id', child_column='contact_id',
+        parent='salesforce_contacts', parent_column='contact_id',
+        reason='orphan_contact_ref', label='contact', consequence='membership kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='salesforce', table_name='campaign_member',
+        child='campaign_members', child_id='campaign_member_id', child_column='lead_id',
+        parent='salesforce_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='opportunity_role',
+        child='marketo_opportunity_roles', child_id='opportunity_role_id', child_column='opportunity_id',
+        parent='known_opportunities', parent_column='opportunity_id',
+        reason='orphan_opportunity_ref', label='opportunity', consequence='role ignored'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='opportunity_role',
+        child='marketo_opportunity_roles', child_id='opportunity_role_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='role ignored'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='program_membership',
+        child='marketo_program_memberships', child_id='program_membership_id', child_column='program_id',
+        parent='marketo_programs', parent_column='program_id',
+        reason='orphan_program_ref', label='program', consequence='membership ignored'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='program_membership',
+        child='marketo_program_memberships', child_id='program_membership_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='list_membership',
+        child='marketo_list_memberships', child_id='list_membership_id', child_column='list_id',
+        parent='marketo_static_lists', parent_column='list_id',
+        reason='orphan_list_ref', label='static list', consequence='membership ignored'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='list_membership',
+        child='marketo_list_memberships', child_id='list_membership_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='activity_fill_out_form',
+        child='marketo_form_fills', child_id='form_fill_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='activity kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='activity_open_email',
+        child='marketo_email_opens', child_id='email_open_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='activity kept without a person'
+    ) }}
+
+    union all
+
+    {{ orphan_references(
+        source_system='marketo', table_name='activity_click_email',
+        child='marketo_email_clicks', child_id='email_click_id', child_column='lead_id',
+        parent='marketo_leads', parent_column='lead_id',
+        reason='orphan_lead_ref', label='lead', consequence='activity kept without a person'
     ) }}
 
     union all

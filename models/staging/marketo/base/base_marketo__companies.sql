@@ -2,7 +2,9 @@
 with
 
 source as (
-    {{ select_raw_columns('marketo', 'company', key='external_company_id', version_order=marketo_version_order()) }}
+    {{ select_raw_columns(
+        'marketo', 'company', key=clean_text('external_company_id'), version_order=marketo_version_order()
+    ) }}
 ),
 
 renamed as (

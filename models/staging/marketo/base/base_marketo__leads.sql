@@ -2,7 +2,7 @@
 with
 
 source as (
-    {{ select_raw_columns('marketo', 'lead', key='id', version_order=marketo_version_order()) }}
+    {{ select_raw_columns('marketo', 'lead', key=clean_text('id'), version_order=marketo_version_order()) }}
 ),
 
 {{ email_reference_ctes() }},

@@ -4,7 +4,7 @@ with
 
 source as (
     {{ select_raw_columns(
-        'marketo', 'opportunity', key='external_opportunity_id', version_order=marketo_version_order()
+        'marketo', 'opportunity', key=clean_text('external_opportunity_id'), version_order=marketo_version_order()
     ) }}
 ),
 

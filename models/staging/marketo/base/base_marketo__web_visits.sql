@@ -4,7 +4,7 @@ with
 
 source as (
     {{ select_raw_columns(
-        'marketo', 'activity_visit_webpage', key='id',
+        'marketo', 'activity_visit_webpage', key=clean_text('id'),
         version_order=loader_version_order()
     ) }}
 ),

@@ -3,7 +3,7 @@ with
 
 source as (
     {{ select_raw_columns(
-        'mdm', 'golden_account', key='golden_account_id', version_order='updated_at desc nulls last'
+        'mdm', 'golden_account', key=clean_text('golden_account_id'), version_order='updated_at desc nulls last'
     ) }}
 ),
 

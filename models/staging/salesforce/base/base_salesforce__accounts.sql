@@ -2,7 +2,7 @@
 with
 
 source as (
-    {{ select_raw_columns('salesforce', 'account', key='id', version_order=salesforce_version_order()) }}
+    {{ select_raw_columns('salesforce', 'account', key=clean_text('id'), version_order=salesforce_version_order()) }}
 ),
 
 renamed as (

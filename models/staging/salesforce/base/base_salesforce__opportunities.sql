@@ -3,7 +3,9 @@
 with
 
 source as (
-    {{ select_raw_columns('salesforce', 'opportunity', key='id', version_order=salesforce_version_order()) }}
+    {{ select_raw_columns(
+        'salesforce', 'opportunity', key=clean_text('id'), version_order=salesforce_version_order()
+    ) }}
 ),
 
 renamed as (
