@@ -19,3 +19,12 @@
     {%- endif -%}
     {{ return("'" ~ (value | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
+
+{# The corporate currency: what amounts without a currency are in and what conversion rates are relative to. #}
+{% macro corporate_currency() -%}
+    {%- set value = var('corporate_currency') | string | trim | upper -%}
+    {%- if not modules.re.match('^[A-Z]{3}$', value) -%}
+        {{ exceptions.raise_compiler_error("var 'corporate_currency' must be an ISO currency code such as USD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}

@@ -95,6 +95,10 @@ identity_claims as (
     select * from {{ ref('int_person_identity_claims') }}
 ),
 
+opportunities as (
+    select * from {{ ref('int_opportunities_deduplicated') }}
+),
+
 -- A Marketo opportunity role may name a Marketo deal or a synced Salesforce deal (same id): both are known.
 known_opportunities as (
     select opportunity_id from marketo_opportunities
@@ -366,6 +370,19 @@ issues as (
         ]) }} as detail
     from mappings
     where mappings.mapping_rank > 1
+
+    union all
+
+    select
+        source_system,
+        'opportunity' as table_name,
+        source_opportunity_id as source_id,
+        'missing_currency_rate' as reason,
+        {{ dbt.concat([
+            "'no active conversion rate for '", 'currency_iso_code', "': amount_usd is empty, the deal adds nothing'"
+        ]) }} as detail
+    from opportunities
+    where amount is not null and amount_usd is null
 
     union all
 

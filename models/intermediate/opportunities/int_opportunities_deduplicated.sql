@@ -1,5 +1,8 @@
 -- One row per deal. A Marketo opportunity whose external_opportunity_id is a Salesforce opportunity id is the same
 -- deal synced into Marketo: the Salesforce record (the system of record for deals) is kept, the copy is dropped.
+-- amount_usd converts with Salesforce's currency types (conversion_rate = units per 1 unit of the corporate
+-- currency, var('corporate_currency'), USD by default); an amount whose currency has no active rate has a null
+-- amount_usd (reported as missing_currency_rate), never a made-up one.
 with
 
 salesforce_opportunities as (
@@ -14,6 +17,25 @@ accounts as (
     select * from {{ ref('int_accounts_resolved') }}
 ),
 
+currency_types as (
+    select * from {{ ref('stg_salesforce__currency_types') }}
+),
+
+-- Units of each currency per unit of the corporate currency; the corporate currency is 1 by definition.
+rates as (
+    select
+        currency_iso_code,
+        conversion_rate
+    from currency_types
+    where is_active and currency_iso_code <> '{{ corporate_currency() }}'
+
+    union all
+
+    select
+        '{{ corporate_currency() }}' as currency_iso_code,
+        cast(1 as {{ dbt.type_float() }}) as conversion_rate
+),
+
 unioned as (
     select
         'salesforce' as source_system,
@@ -22,7 +44,7 @@ unioned as (
         opportunity_name,
         stage,
         amount,
-        coalesce(currency_iso_code, 'USD') as currency_iso_code,
+        coalesce(currency_iso_code, '{{ corporate_currency() }}') as currency_iso_code,
         is_won,
         is_closed,
         close_date,
@@ -38,7 +60,7 @@ unioned as (
         marketo_opportunities.opportunity_name,
         marketo_opportunities.stage,
         marketo_opportunities.amount,
-        'USD' as currency_iso_code,
+        '{{ corporate_currency() }}' as currency_iso_code,
         marketo_opportunities.is_won,
         marketo_opportunities.is_closed,
         marketo_opportunities.close_date,
@@ -61,8 +83,10 @@ final as (
         unioned.stage,
         unioned.amount,
         unioned.currency_iso_code,
-        -- Amounts are taken as USD until currency conversion arrives (see DECISIONLOG.md).
-        unioned.amount as amount_usd,
+        case
+            when unioned.currency_iso_code = 'USD' then unioned.amount
+            else unioned.amount / deal_rates.conversion_rate * usd_rates.conversion_rate
+        end as amount_usd,
         unioned.is_won,
         unioned.is_closed,
         unioned.close_date,
@@ -71,6 +95,8 @@ final as (
     left join accounts
         on unioned.source_system = accounts.source_system
         and unioned.source_account_id = accounts.source_account_id
+    left join rates as deal_rates on unioned.currency_iso_code = deal_rates.currency_iso_code
+    left join rates as usd_rates on usd_rates.currency_iso_code = 'USD'
 )
 
 select * from final
