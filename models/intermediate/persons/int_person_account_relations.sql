@@ -1,6 +1,7 @@
 -- One row per (person, unified account, relation type) with evidence from any source.
 -- Relation types: salesforce_contact_account (contact.account_id), salesforce_account_contact_relation (active),
--- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role (role on a deal of the account),
+-- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role and marketo_opportunity_role
+-- (a role on a deal of the account; a Marketo role on a synced deal counts on the Salesforce deal),
 -- inferred_email_domain (a Salesforce lead not converted, or a Marketo lead without a company, whose email domain is a
 -- web domain of the account; never a free-mail domain).
 with
@@ -35,6 +36,10 @@ marketo_leads as (
 
 salesforce_leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+),
+
+marketo_opportunity_roles as (
+    select * from {{ ref('stg_marketo__opportunity_roles') }}
 ),
 
 account_domains as (
@@ -112,6 +117,18 @@ opportunity_role_relations as (
     where opportunities.account_id is not null
 ),
 
+marketo_role_relations as (
+    select distinct
+        persons.person_id,
+        opportunities.account_id,
+        'marketo_opportunity_role' as relation_type
+    from marketo_opportunity_roles
+    inner join opportunities on marketo_opportunity_roles.opportunity_id = opportunities.source_opportunity_id
+    inner join persons
+        on {{ person_record_key("'marketo'", "'lead'", 'marketo_opportunity_roles.lead_id') }} = persons.record_key
+    where opportunities.account_id is not null
+),
+
 direct_relations as (
     select distinct
         persons.person_id,
@@ -128,6 +145,8 @@ final as (
     select * from direct_relations
     union all
     select * from opportunity_role_relations
+    union all
+    select * from marketo_role_relations
     union all
     select * from domain_relations
 )
