@@ -127,7 +127,7 @@ def test_optional_tables_may_be_absent(project, tmp_path):
     assert project.query("select count(*) from marts.dim_accounts where golden_account_id is not null") == [(0,)]
     assert project.query("select count(*) from marts.fct_web_visits") == [(0,)]
     assert project.query(f"select count(*) from segments.{SEGMENT}") == [(0,)]
-    assert project.query("select count(*) from marts.dim_persons") == [(4,)]
+    assert project.query("select count(*) from marts.dim_persons") == [(5,)]
 
 
 # ---------------------------------------------------------------------------------------------
