@@ -71,16 +71,16 @@ pytest: install  ## Python tests: loader, export, end to end on fresh temporary 
 	$(BIN)/pytest
 
 # Spark's catalog lives in memory for one dbt command: seeds, models and tests run in one `dbt build`. Both builds
-# shift the demo to the same day, so a run across midnight compares like with like.
+# shift the demo to the same day and evaluate as of its start, so they compare like with like.
 test-spark: install-spark  ## the demo on Spark: build, data and unit tests, then the same rows as on DuckDB
 	rm -rf $(COMPARE) warehouse/spark warehouse/spark-reference.duckdb
 	mkdir -p $(COMPARE)/duckdb $(COMPARE)/spark
 	today=$$(date -u +%F); \
 	CDP_DUCKDB_PATH=warehouse/spark-reference.duckdb $(BIN)/dbt build --full-refresh \
 		--exclude-resource-type test --exclude-resource-type unit_test --target-path target/duckdb-reference \
-		--vars "{compare_export_dir: '$(COMPARE)/duckdb', demo_today: '$$today'}"; \
+		--vars "{compare_export_dir: '$(COMPARE)/duckdb', demo_today: '$$today', as_of: '$$today'}"; \
 	SPARK_CONF_DIR=spark CDP_TARGET=spark CDP_SPARK_WAREHOUSE_DIR=warehouse/spark $(BIN)/dbt build \
-		--target-path target/spark --vars "{compare_export_dir: '$(COMPARE)/spark', demo_today: '$$today'}"
+		--target-path target/spark --vars "{compare_export_dir: '$(COMPARE)/spark', demo_today: '$$today', as_of: '$$today'}"
 	$(BIN)/python scripts/compare_engines.py $(COMPARE)/duckdb $(COMPARE)/spark --names duckdb spark
 
 docs: install  ## generate the dbt docs site into target/

@@ -1,13 +1,15 @@
 {#
     on-run-end: with --vars '{compare_export_dir: DIR}', writes every public model (access: public) to
-    DIR/<model>/ as Parquet, so that a build on one engine can be compared with a build on another
+    DIR/<model>/ as Parquet (except models with meta compare_across_engines: false, whose content is SQL text
+    written for the engine), so that a build on one engine can be compared with a build on another
     (scripts/compare_engines.py). Spark's in-memory catalog is gone when dbt exits: this is how its results leave.
 #}
 {% macro export_public_models_for_comparison() -%}
     {%- set directory = var('compare_export_dir', none) -%}
     {%- if execute and directory -%}
         {%- for node in graph.nodes.values()
-            if node.resource_type == 'model' and node.access == 'public' and node.config.enabled -%}
+            if node.resource_type == 'model' and node.access == 'public' and node.config.enabled
+            and node.config.meta.get('compare_across_engines', true) -%}
             {%- set relation = api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias
             ) -%}

@@ -28,3 +28,12 @@
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}
+
+{# A text var as a quoted SQL string literal. #}
+{% macro string_var(name) -%}
+    {%- set value = var(name) -%}
+    {%- if value is none or value is not string or (value | trim) == '' -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a non-empty text, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return("'" ~ dbt.escape_single_quotes(value) ~ "'") }}
+{%- endmacro %}

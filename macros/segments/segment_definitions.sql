@@ -4,7 +4,8 @@
     so that scripts/explain.py evaluates exactly the same conditions for one person. A definition:
 
       source      the traits model the conditions read (one row per `key`)
-      key         person_id or account_id
+      key         person_id, or account_id for account audiences (a person-level expansion of an account audience
+                  shares its definition: a person is in when one of their accounts passes every condition)
       conditions  list of {name, description, value: SQL of the fact shown to people, passes: SQL predicate}
 
     Conditions are plain SQL over one row of the source (its as_of_at column is the point in time), so evaluating
@@ -12,6 +13,25 @@
 #}
 {% macro segment_definitions() -%}
     {%- set upsell_window = number_var('upsell_visit_window_days', minimum=0) -%}
+    {%- set stalled_days = number_var('stalled_inactive_days', minimum=0) -%}
+    {%- set stalled_accounts = {
+        'source': 'account_traits',
+        'key': 'account_id',
+        'conditions': [
+            {
+                'name': 'open_pipeline_over_threshold',
+                'description': 'open pipeline (USD) over ' ~ number_var('stalled_min_open_pipeline_usd'),
+                'value': 'open_pipeline_usd',
+                'passes': 'open_pipeline_usd > ' ~ number_var('stalled_min_open_pipeline_usd'),
+            },
+            {
+                'name': 'no_activity_recently',
+                'description': 'no activity of any related person in the ' ~ stalled_days ~ ' days up to as_of',
+                'value': 'days_since_last_activity',
+                'passes': 'coalesce(days_since_last_activity, ' ~ stalled_days ~ ' + 1) > ' ~ stalled_days,
+            },
+        ],
+    } -%}
     {{ return({
         'seg_new_product_upsell': {
             'source': 'person_traits',
@@ -31,6 +51,65 @@
                     'value': 'last_new_product_page_visit_at',
                     'passes': 'last_new_product_page_visit_at >= '
                         ~ dbt.dateadd('day', '-' ~ upsell_window, 'as_of_at'),
+                },
+            ],
+        },
+        'seg_accounts_stalled_pipeline': stalled_accounts,
+        'seg_stalled_pipeline_contacts': stalled_accounts,
+        'seg_open_opportunity_decision_makers': {
+            'source': 'person_traits',
+            'key': 'person_id',
+            'conditions': [
+                {
+                    'name': 'decision_maker_on_large_open_opportunity',
+                    'description': 'Decision Maker on an open opportunity over '
+                        ~ number_var('decision_maker_min_open_opportunity_usd') ~ ' USD',
+                    'value': 'max_open_opportunity_usd_as_decision_maker',
+                    'passes': 'max_open_opportunity_usd_as_decision_maker > '
+                        ~ number_var('decision_maker_min_open_opportunity_usd'),
+                },
+            ],
+        },
+        'seg_webinar_responders': {
+            'source': 'person_traits',
+            'key': 'person_id',
+            'conditions': [
+                {
+                    'name': 'responded_to_a_webinar',
+                    'description': 'responded to (attended) a campaign named like '
+                        ~ var('webinar_campaign_pattern'),
+                    'value': 'webinar_response_count',
+                    'passes': 'webinar_response_count > 0',
+                },
+            ],
+        },
+        'seg_target_account_list': {
+            'source': 'person_traits',
+            'key': 'person_id',
+            'conditions': [
+                {
+                    'name': 'on_target_account_list',
+                    'description': 'a member of the marketing list ' ~ var('target_account_list_name'),
+                    'value': 'is_on_target_account_list',
+                    'passes': 'is_on_target_account_list',
+                },
+            ],
+        },
+        'seg_upsell_decision_makers': {
+            'source': 'segment_candidates__upsell_decision_makers',
+            'key': 'person_id',
+            'conditions': [
+                {
+                    'name': 'in_new_product_upsell',
+                    'description': 'a member of seg_new_product_upsell',
+                    'value': 'is_in_seg_new_product_upsell',
+                    'passes': 'is_in_seg_new_product_upsell',
+                },
+                {
+                    'name': 'decision_maker_on_open_opportunity',
+                    'description': 'Decision Maker on at least one open opportunity',
+                    'value': 'open_opportunity_decision_maker_count',
+                    'passes': 'open_opportunity_decision_maker_count > 0',
                 },
             ],
         },

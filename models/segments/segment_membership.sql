@@ -1,6 +1,13 @@
 -- Every segment's members in one table, so activation reads one place whatever the segment.
 -- A new segment model is added to `segment_models` below (it must have person_id, email, is_marketable).
-{%- set segment_models = ['seg_new_product_upsell'] %}
+{%- set segment_models = [
+    'seg_new_product_upsell',
+    'seg_stalled_pipeline_contacts',
+    'seg_open_opportunity_decision_makers',
+    'seg_webinar_responders',
+    'seg_target_account_list',
+    'seg_upsell_decision_makers',
+] %}
 
 with
 

@@ -44,7 +44,7 @@ final as (
         cast(pairs.members_a as {{ dbt.type_bigint() }}) as members_a,
         cast(pairs.members_b as {{ dbt.type_bigint() }}) as members_b,
         cast(coalesce(shared.shared_members, 0) as {{ dbt.type_bigint() }}) as shared_members,
-        cast(coalesce(shared.shared_members, 0) as {{ dbt.type_float() }}) / pairs.members_a as share_of_a
+        cast(coalesce(shared.shared_members, 0) as double) / pairs.members_a as share_of_a
     from pairs
     left join shared
         on pairs.segment_a = shared.segment_a

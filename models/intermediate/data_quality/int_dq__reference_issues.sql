@@ -244,7 +244,7 @@ issues as (
         source_system='salesforce', table_name='campaign_member',
         child='campaign_members', child_id='campaign_member_id', child_column='contact_id',
         parent='salesforce_contacts', parent_column='contact_id',
-        reason='orphan_contact_ref', label='contact', consequence='membership kept without a person'
+        reason='orphan_contact_ref', label='contact', consequence='membership left out of the member facts'
     ) }}
 
     union all
@@ -253,7 +253,7 @@ issues as (
         source_system='salesforce', table_name='campaign_member',
         child='campaign_members', child_id='campaign_member_id', child_column='lead_id',
         parent='salesforce_leads', parent_column='lead_id',
-        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+        reason='orphan_lead_ref', label='lead', consequence='membership left out of the member facts'
     ) }}
 
     union all
@@ -289,7 +289,7 @@ issues as (
         source_system='marketo', table_name='program_membership',
         child='marketo_program_memberships', child_id='program_membership_id', child_column='lead_id',
         parent='marketo_leads', parent_column='lead_id',
-        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+        reason='orphan_lead_ref', label='lead', consequence='membership left out of the member facts'
     ) }}
 
     union all
@@ -307,7 +307,7 @@ issues as (
         source_system='marketo', table_name='list_membership',
         child='marketo_list_memberships', child_id='list_membership_id', child_column='lead_id',
         parent='marketo_leads', parent_column='lead_id',
-        reason='orphan_lead_ref', label='lead', consequence='membership kept without a person'
+        reason='orphan_lead_ref', label='lead', consequence='membership left out of the member facts'
     ) }}
 
     union all

@@ -18,8 +18,8 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-visits as (
-    select * from {{ ref('fct_web_visits') }}
+activities as (
+    select * from {{ ref('fct_person_activities') }}
 ),
 
 as_of as (
@@ -49,12 +49,12 @@ people as (
 activity as (
     select
         bridge.account_id,
-        max(visits.visited_at) as last_activity_at,
-        {{ activity_window_counts('visits.visited_at', 'as_of.as_of_at') }}
+        max(activities.occurred_at) as last_activity_at,
+        {{ activity_window_counts('activities.occurred_at', 'as_of.as_of_at') }}
     from bridge
-    inner join visits on bridge.person_id = visits.person_id
+    inner join activities on bridge.person_id = activities.person_id
     cross join as_of
-    where visits.visited_at <= as_of.as_of_at
+    where activities.occurred_at <= as_of.as_of_at
     group by bridge.account_id
 ),
 

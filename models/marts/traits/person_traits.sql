@@ -1,6 +1,7 @@
 -- One row per unified person with the facts audiences are defined on, evaluated as of var('as_of') (events after
 -- as_of do not count). Account facts are aggregated over ALL the person's accounts: the best account (most won
 -- revenue) and de-duplicated totals (each account counted once, however many ways the person is related to it).
+-- Then activity (all types), opportunity roles, campaigns and marketing lists.
 with
 
 persons as (
@@ -17,6 +18,34 @@ accounts as (
 
 visits as (
     select * from {{ ref('fct_web_visits') }}
+),
+
+activities as (
+    select * from {{ ref('fct_person_activities') }}
+),
+
+opportunity_persons as (
+    select * from {{ ref('fct_opportunity_persons') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+campaign_members as (
+    select * from {{ ref('fct_campaign_members') }}
+),
+
+campaigns as (
+    select * from {{ ref('dim_campaigns') }}
+),
+
+list_members as (
+    select * from {{ ref('fct_marketing_list_members') }}
+),
+
+lists as (
+    select * from {{ ref('dim_marketing_lists') }}
 ),
 
 as_of as (
@@ -67,6 +96,71 @@ web_visits as (
     group by visits.person_id
 ),
 
+activity_facts as (
+    select
+        activities.person_id,
+        max(activities.occurred_at) as last_activity_at,
+        max(case when activities.activity_type = 'form_fill' then activities.occurred_at end) as last_form_fill_at,
+        max(case when activities.activity_type = 'email_open' then activities.occurred_at end) as last_email_open_at,
+        max(case when activities.activity_type = 'email_click' then activities.occurred_at end) as last_email_click_at,
+        {{ activity_window_counts('activities.occurred_at', 'as_of.as_of_at') }}
+    from activities
+    cross join as_of
+    where activities.person_id is not null and activities.occurred_at <= as_of.as_of_at
+    group by activities.person_id
+),
+
+role_facts as (
+    select
+        opportunity_persons.person_id,
+        count(distinct opportunity_persons.role) as opportunity_role_count,
+        count(distinct case when not opportunities.is_closed then opportunities.opportunity_id end)
+            as open_opportunity_count,
+        count(
+            distinct case
+                when not opportunities.is_closed and lower(opportunity_persons.role) = 'decision maker'
+                    then opportunities.opportunity_id
+            end
+        ) as open_opportunity_decision_maker_count,
+        max(
+            case
+                when not opportunities.is_closed and lower(opportunity_persons.role) = 'decision maker'
+                    then opportunities.amount_usd
+            end
+        ) as max_open_opportunity_usd_as_decision_maker
+    from opportunity_persons
+    inner join opportunities on opportunity_persons.opportunity_id = opportunities.opportunity_id
+    group by opportunity_persons.person_id
+),
+
+campaign_facts as (
+    select
+        campaign_members.person_id,
+        count(*) as campaign_count,
+        sum(case when campaign_members.has_responded then 1 else 0 end) as responded_campaign_count,
+        sum(
+            case
+                when campaign_members.has_responded
+                    and lower(campaigns.campaign_name) like lower({{ like_pattern_var('webinar_campaign_pattern') }})
+                    then 1
+                else 0
+            end
+        ) as webinar_response_count
+    from campaign_members
+    inner join campaigns on campaign_members.campaign_id = campaigns.campaign_id
+    group by campaign_members.person_id
+),
+
+list_facts as (
+    select
+        list_members.person_id,
+        count(*) as marketing_list_count,
+        {{ dbt.bool_or("lists.list_name = " ~ string_var('target_account_list_name')) }} as is_on_target_account_list
+    from list_members
+    inner join lists on list_members.list_id = lists.list_id
+    group by list_members.person_id
+),
+
 final as (
     select
         persons.person_id,
@@ -84,11 +178,33 @@ final as (
         cast(coalesce(web_visits.web_visit_count_7d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_7d,
         cast(coalesce(web_visits.web_visit_count_30d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_30d,
         cast(coalesce(web_visits.web_visit_count_90d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_90d,
+        activity_facts.last_activity_at,
+        activity_facts.last_form_fill_at,
+        activity_facts.last_email_open_at,
+        activity_facts.last_email_click_at,
+        cast(coalesce(activity_facts.activity_count_7d, 0) as {{ dbt.type_bigint() }}) as activity_count_7d,
+        cast(coalesce(activity_facts.activity_count_30d, 0) as {{ dbt.type_bigint() }}) as activity_count_30d,
+        cast(coalesce(activity_facts.activity_count_90d, 0) as {{ dbt.type_bigint() }}) as activity_count_90d,
+        cast(coalesce(role_facts.opportunity_role_count, 0) as {{ dbt.type_bigint() }}) as opportunity_role_count,
+        cast(coalesce(role_facts.open_opportunity_count, 0) as {{ dbt.type_bigint() }}) as open_opportunity_count,
+        cast(coalesce(role_facts.open_opportunity_decision_maker_count, 0) as {{ dbt.type_bigint() }})
+            as open_opportunity_decision_maker_count,
+        role_facts.max_open_opportunity_usd_as_decision_maker,
+        cast(coalesce(campaign_facts.campaign_count, 0) as {{ dbt.type_bigint() }}) as campaign_count,
+        cast(coalesce(campaign_facts.responded_campaign_count, 0) as {{ dbt.type_bigint() }})
+            as responded_campaign_count,
+        cast(coalesce(campaign_facts.webinar_response_count, 0) as {{ dbt.type_bigint() }}) as webinar_response_count,
+        cast(coalesce(list_facts.marketing_list_count, 0) as {{ dbt.type_bigint() }}) as marketing_list_count,
+        coalesce(list_facts.is_on_target_account_list, false) as is_on_target_account_list,
         as_of.as_of_at
     from persons
     cross join as_of
     left join account_facts on persons.person_id = account_facts.person_id
     left join web_visits on persons.person_id = web_visits.person_id
+    left join activity_facts on persons.person_id = activity_facts.person_id
+    left join role_facts on persons.person_id = role_facts.person_id
+    left join campaign_facts on persons.person_id = campaign_facts.person_id
+    left join list_facts on persons.person_id = list_facts.person_id
 )
 
 select * from final
