@@ -29,9 +29,9 @@ def test_segment_is_exactly_p2(demo_project):
     # GIVEN the demo built as `make demo` builds it
     # THEN the upsell segment and the membership table hold p2 and nobody else
     assert demo_project.query(f"select email from segments.{SEGMENT}") == [("p2@townsend.com",)]
-    assert demo_project.query("select segment_name, email, is_marketable from segments.segment_membership") == [
-        (SEGMENT, "p2@townsend.com", True)
-    ]
+    assert demo_project.query(
+        "select segment_name, email, is_marketable from segments.segment_membership where segment_name = ?", [SEGMENT]
+    ) == [(SEGMENT, "p2@townsend.com", True)]
 
 
 def test_unified_townsend_has_all_three_people_and_1_1m_won(demo_project):
@@ -178,3 +178,39 @@ def test_bad_vars_fail_with_a_one_line_reason(demo_project, vars, message):
     # THEN the build fails and says which var is wrong and why
     assert result.returncode != 0
     assert message in result.stdout
+
+
+# Each segment of the library has at least one member in the demo, and near misses stay out.
+EXPECTED_MEMBERS = {
+    "seg_new_product_upsell": ["p2@townsend.com"],
+    "seg_stalled_pipeline_contacts": ["g2@globex.example"],
+    "seg_open_opportunity_decision_makers": ["p2@townsend.com"],
+    "seg_webinar_responders": ["p1@townsend.com", "p3@townsend.com"],
+    "seg_target_account_list": ["g1@globex.example", "p1@townsend.com"],
+    "seg_upsell_decision_makers": ["p2@townsend.com"],
+}
+
+
+@pytest.mark.parametrize(("segment", "emails"), [pytest.param(k, v, id=k) for k, v in EXPECTED_MEMBERS.items()])
+def test_segment_library_members(demo_project, segment, emails):
+    rows = demo_project.query(
+        "select email from segments.segment_membership where segment_name = ? order by email", [segment]
+    )
+    assert [row[0] for row in rows] == emails
+
+
+def test_segment_summary_shows_which_condition_narrows(demo_project):
+    # p1 and p3 are at Townsend ($1.1M won), only p2 also visited recently
+    rows = demo_project.query(
+        "select condition_name, candidates_passing, members from segments.segment_summary"
+        " where segment_name = ? order by condition_order", [SEGMENT]
+    )
+    assert rows == [("account_won_revenue_over_threshold", 3, 1), ("visited_new_product_page_recently", 2, 1)]
+
+
+def test_townsend_open_pipeline_converts_the_eur_deal(demo_project):
+    # $250k open in USD plus EUR 400k at 0.92 EUR per USD
+    [(pipeline,)] = demo_project.query(
+        "select open_pipeline_usd from marts.dim_accounts where golden_account_id = 'G-TOWNSEND'"
+    )
+    assert float(pipeline) == pytest.approx(250_000 + 400_000 / 0.92, abs=0.01)
