@@ -130,9 +130,11 @@
 {%- endmacro %}
 
 
-{# The WHERE predicate of a segment: all its conditions. #}
+{# The WHERE predicate of a segment: all its conditions; a condition that is null (a missing fact) fails.
+   Each is wrapped in coalesce(...): besides spelling out the null rule, a WHERE that opens with "(" is read by
+   Spark (non-ANSI) as a table alias "where" with column aliases. #}
 {% macro segment_where(segment_name) -%}
     {%- for condition in segment_definition(segment_name).conditions -%}
-        ({{ condition.passes }}){{ " and " if not loop.last }}
+        coalesce(({{ condition.passes }}), false){{ " and " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
