@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import logging
 import os
 import sys
@@ -38,6 +39,7 @@ MAX_LISTED_EMAILS = 20
 
 # One row per member of the segment; names come from the person dimension (a member without a
 # person row still has an email, so it is kept with empty names rather than dropped by the join).
+# The country is the primary account's; the traits (for the csv format) are the person's row of person_traits.
 AUDIENCE_QUERY = """
 select
     m.person_id,
@@ -46,12 +48,28 @@ select
     p.first_name,
     p.last_name,
     p.company_name,
-    p.title
+    p.title,
+    {country} as country{traits}
 from segments.segment_membership as m
 left join marts.dim_persons as p on p.person_id = m.person_id
+{joins}
 where m.segment_name = ?
 order by m.email, m.person_id
 """
+TRAITS_TABLE = ("marts", "person_traits")
+ACCOUNTS_TABLE = ("marts", "dim_accounts")
+
+
+def audience_query(con: duckdb.DuckDBPyConnection) -> str:
+    """The audience query, with the country and traits where the warehouse has them."""
+    joins, country, traits = [], "cast(null as varchar)", ""
+    if table_exists(con, *ACCOUNTS_TABLE):
+        joins.append("left join marts.dim_accounts as a on a.account_id = p.primary_account_id")
+        country = "a.country"
+    if table_exists(con, *TRAITS_TABLE):
+        joins.append("left join marts.person_traits as t on t.person_id = m.person_id")
+        traits = ",\n    t.* exclude (person_id, email, is_marketable)"
+    return AUDIENCE_QUERY.format(country=country, traits=traits, joins="\n".join(joins))
 
 
 class ExportError(Exception):
@@ -65,6 +83,8 @@ class AudienceMember:
     last_name: str
     company_name: str
     title: str
+    country: str = ""
+    traits: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,9 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
             raise ExportError(f"the warehouse has no table {schema}.{table}: run dbt build first")
 
     try:
-        rows = con.execute(AUDIENCE_QUERY, [segment]).fetchall()
+        cursor = con.execute(audience_query(con), [segment])
+        trait_names = [column[0] for column in cursor.description][8:]
+        rows = cursor.fetchall()
     except duckdb.Error as error:  # e.g. a column the contract promises is missing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
@@ -123,7 +145,7 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
 
     members: list[AudienceMember] = []
     not_marketable = without_email = 0
-    for person_id, email, is_marketable, first_name, last_name, company_name, title in rows:
+    for person_id, email, is_marketable, first_name, last_name, company_name, title, country, *traits in rows:
         if not is_marketable:
             not_marketable += 1
             continue
@@ -138,6 +160,8 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
                 last_name=_text(last_name),
                 company_name=_text(company_name),
                 title=_text(title),
+                country=_text(country),
+                traits=dict(zip(trait_names, traits)),
             )
         )
 
@@ -177,6 +201,37 @@ def write_marketo_csv(audience: Audience, stream: TextIO) -> None:
         writer.writerow((member.email, member.first_name, member.last_name, member.company_name, member.title))
 
 
+LINKEDIN_HEADER = ("email", "first_name", "last_name", "company_name", "job_title", "country")
+
+
+def hashed_email(email: str) -> str:
+    """SHA-256 (lower-case hex) of the trimmed, lower-cased address, as LinkedIn Matched Audiences take it."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+def write_linkedin_csv(audience: Audience, stream: TextIO) -> None:
+    """A LinkedIn Matched Audiences contact list: the email only as its SHA-256 hash, never in plain text."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(LINKEDIN_HEADER)
+    for member in audience.members:
+        writer.writerow((
+            hashed_email(member.email), member.first_name, member.last_name, member.company_name, member.title,
+            member.country,
+        ))
+
+
+def write_members_csv(audience: Audience, stream: TextIO) -> None:
+    """Every marketable member with the person's traits (person_traits), for any other tool."""
+    trait_names = list(audience.members[0].traits) if audience.members else []
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["email", "first_name", "last_name", "company_name", "job_title", "country", *trait_names])
+    for member in audience.members:
+        writer.writerow([
+            member.email, member.first_name, member.last_name, member.company_name, member.title, member.country,
+            *(_text(member.traits.get(name)) for name in trait_names),
+        ])
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     suffix: str  # appended to the segment name to make the file name
@@ -185,6 +240,8 @@ class ExportFormat:
 
 FORMATS: dict[str, ExportFormat] = {
     "marketo-csv": ExportFormat(suffix=".marketo.csv", write=write_marketo_csv),
+    "linkedin-csv": ExportFormat(suffix=".linkedin.csv", write=write_linkedin_csv),
+    "csv": ExportFormat(suffix=".members.csv", write=write_members_csv),
 }
 
 
@@ -296,8 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="format_name",
         choices=sorted(FORMATS),
         default="marketo-csv",
-        help="file format; marketo-csv is a Marketo static-list import file "
-        "(Email Address, First Name, Last Name, Company Name, Job Title) (default: %(default)s)",
+        help="file format: marketo-csv, a Marketo static-list import file (Email Address, First Name, Last Name, "
+        "Company Name, Job Title); linkedin-csv, a LinkedIn Matched Audiences contact list with the email as its "
+        "SHA-256 hash (of the trimmed, lower-cased address) and first/last name, company, job title, country; "
+        "csv, every member with their traits (person_traits) (default: %(default)s)",
     )
     parser.add_argument(
         "--out",

@@ -214,3 +214,22 @@ def test_townsend_open_pipeline_converts_the_eur_deal(demo_project):
         "select open_pipeline_usd from marts.dim_accounts where golden_account_id = 'G-TOWNSEND'"
     )
     assert float(pipeline) == pytest.approx(250_000 + 400_000 / 0.92, abs=0.01)
+
+
+def test_linkedin_and_member_csv_exports(demo_project, tmp_path):
+    # WHEN the upsell audience is exported for LinkedIn and as a plain member file
+    demo_project.script("export_audience.py", "--segment", SEGMENT, "--format", "linkedin-csv", "--out", str(tmp_path))
+    demo_project.script("export_audience.py", "--segment", SEGMENT, "--format", "csv", "--out", str(tmp_path))
+
+    # THEN LinkedIn gets p2's hash (sha256sum of 'p2@townsend.com') with the account's country, never the address
+    with open(tmp_path / f"{SEGMENT}.linkedin.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1] == [
+        "f22add7875dc96025edd4259482a5d302078cbc433f918d40218a0ac28ea54d7", "Paula", "Two", "Townsend Inc.",
+        "Director of IT", "US",
+    ]
+    # AND the member file carries the traits
+    with open(tmp_path / f"{SEGMENT}.members.csv", newline="", encoding="utf-8") as handle:
+        members = list(csv.DictReader(handle))
+    assert [m["email"] for m in members] == ["p2@townsend.com"]
+    assert float(members[0]["max_account_won_revenue_usd"]) == 1_100_000

@@ -389,3 +389,37 @@ def test_script_exports_with_the_warehouse_from_the_environment(warehouse, tmp_p
     assert written.read_text(encoding="utf-8") == EXPECTED_SEGMENT_FILE
     assert f"wrote exports/{SEGMENT}.marketo.csv" in result.stdout
     assert "rows written:                 2" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# LinkedIn and plain CSV
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        # sha256sum of the normalised address, computed outside the project
+        pytest.param("p2@townsend.com", "f22add7875dc96025edd4259482a5d302078cbc433f918d40218a0ac28ea54d7", id="plain"),
+        pytest.param("  P2@Townsend.COM ", "f22add7875dc96025edd4259482a5d302078cbc433f918d40218a0ac28ea54d7", id="case-and-spaces"),
+    ],
+)
+def test_linkedin_email_hash_is_sha256_of_the_normalised_address(email, expected):
+    assert export.hashed_email(email) == expected
+
+
+def test_linkedin_file_has_hashes_never_addresses(warehouse, out_dir, capsys):
+    # WHEN the segment is exported for LinkedIn
+    code, out, err = run_main(
+        capsys, "--segment", SEGMENT, "--format", "linkedin-csv", "--out", str(out_dir), "--warehouse", str(warehouse)
+    )
+
+    # THEN the file has the hashed emails of the marketable members, and no address in plain text
+    assert code == 0, err
+    text = (out_dir / f"{SEGMENT}.linkedin.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "email,first_name,last_name,company_name,job_title,country"
+    assert "@" not in text
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
+        export.hashed_email(email) for email in ("aaron@cobalt.example", "ann@acme.example")
+    )

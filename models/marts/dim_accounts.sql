@@ -28,6 +28,7 @@ attribute_records as (
         account_records.account_name,
         account_records.domain,
         account_records.industry,
+        account_records.country,
         account_records.updated_at
     from account_records
     inner join accounts_resolved on account_records.account_record_key = accounts_resolved.account_record_key
@@ -40,6 +41,7 @@ attribute_records as (
         golden_accounts.account_name,
         golden_accounts.domain,
         golden_accounts.industry,
+        golden_accounts.country,
         golden_accounts.updated_at
     from golden_accounts
     inner join accounts_resolved on golden_accounts.golden_account_id = accounts_resolved.golden_account_id
@@ -60,7 +62,8 @@ attributes as (
         account_id,
         {{ survivor('account_name', 'recency_rank') }} as account_name,
         {{ survivor('domain', 'recency_rank') }} as domain,
-        {{ survivor('industry', 'recency_rank') }} as industry
+        {{ survivor('industry', 'recency_rank') }} as industry,
+        {{ survivor('country', 'recency_rank') }} as country
     from ranked_records
     group by account_id
 ),
@@ -99,6 +102,7 @@ final as (
         attributes.account_name,
         attributes.domain,
         attributes.industry,
+        attributes.country,
         cast(coalesce(revenue.won_revenue_usd, 0) as {{ dbt.type_numeric() }}) as won_revenue_usd,
         cast(coalesce(revenue.open_pipeline_usd, 0) as {{ dbt.type_numeric() }}) as open_pipeline_usd,
         cast(coalesce(people.person_count, 0) as {{ dbt.type_bigint() }}) as person_count,

@@ -35,6 +35,7 @@ marketo_accounts as (
         marketo_companies.company_name as account_name,
         marketo_companies.domain,
         marketo_companies.industry,
+        cast(null as {{ dbt.type_string() }}) as country,
         marketo_companies.updated_at
     from marketo_company_ids
     left join marketo_companies on marketo_company_ids.company_id = marketo_companies.company_id
@@ -47,6 +48,7 @@ unioned as (
         account_name,
         domain,
         industry,
+        billing_country as country,
         updated_at
     from salesforce_accounts
 
