@@ -165,9 +165,13 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
             )
         )
 
-    duplicated = sum(1 for count in Counter(m.email for m in members).values() if count > 1)
-    if duplicated:  # Marketo keeps one lead per email: the import will merge these rows
-        log.warning("segment %s: %d emails are shared by several members", segment, duplicated)
+    duplicated = sorted(email for email, count in Counter(m.email.strip().lower() for m in members).items() if count > 1)
+    if duplicated:  # every destination keys people by email: two members with one email would merge or clash
+        shown = ", ".join(duplicated[:3]) + (f" and {len(duplicated) - 3} more" if len(duplicated) > 3 else "")
+        raise ExportError(
+            f"segment {segment!r} has {len(duplicated)} email(s) shared by several members ({shown}): "
+            "nothing was sent; see marts.person_identity_map for the records behind them"
+        )
     log.debug(
         "segment %s: %d members, %d marketable with an email, %d not marketable, %d without email",
         segment, len(rows), len(members), not_marketable, without_email,
@@ -294,12 +298,16 @@ def export_segment(
     format_name: str,
     out_dir: str | os.PathLike,
     warehouse: str | os.PathLike | None = None,
+    dry_run: bool = False,
 ) -> tuple[Path, Audience]:
-    """Read the segment's audience and write it in ``format_name``; returns the file written and the audience."""
+    """Read the segment's audience and write it in ``format_name``; returns the file (to be) written and the
+    audience. With ``dry_run`` nothing is written."""
     if format_name not in FORMATS:
         raise ExportError(f"unknown format {format_name!r}; known formats: {', '.join(sorted(FORMATS))}")
     target = output_path(out_dir, segment, format_name)  # checked before the warehouse is opened
     audience = read_audience(segment, warehouse)
+    if dry_run:
+        return target, audience
     writer = FORMATS[format_name].write
     written = write_atomically(target, lambda stream: writer(audience, stream))
     return written, audience
@@ -310,13 +318,13 @@ def export_segment(
 # --------------------------------------------------------------------------------------------
 
 
-def format_report(path: Path, audience: Audience) -> str:
+def format_report(path: Path, audience: Audience, dry_run: bool = False) -> str:
     """What the command prints: the file, the counts and, for a small audience, who is in it."""
     count = len(audience.members)
     lines = [
-        f"wrote {path}",
+        f"dry run: would write {path} (nothing was written)" if dry_run else f"wrote {path}",
         f"segment:                      {audience.segment}",
-        f"rows written:                 {count}",
+        f"rows {'to write' if dry_run else 'written'}:{' ' * (16 if dry_run else 17)}{count}",
         f"left out (not marketable):    {audience.not_marketable}",
     ]
     if audience.without_email:
@@ -373,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="DuckDB warehouse file, opened read-only; a relative path is taken from the project root "
         f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})",
     )
+    parser.add_argument("--dry-run", action="store_true",
+                        help="read the audience and print what would be written (counts and the first rows); "
+                        "write nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="log diagnostics to stderr")
     return parser
 
@@ -390,10 +401,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        path, audience = export_segment(args.segment, args.format_name, args.out, args.warehouse)
+        path, audience = export_segment(args.segment, args.format_name, args.out, args.warehouse, args.dry_run)
     except (ExportError, WarehouseError) as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"cannot write the export to {args.out}: {error}")
-    print(format_report(path, audience))
+    print(format_report(path, audience, args.dry_run))
     return 0

@@ -423,3 +423,33 @@ def test_linkedin_file_has_hashes_never_addresses(warehouse, out_dir, capsys):
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
         export.hashed_email(email) for email in ("aaron@cobalt.example", "ann@acme.example")
     )
+
+
+def test_dry_run_reports_and_writes_nothing(warehouse, out_dir, capsys):
+    # WHEN the segment is exported with --dry-run
+    code, out, err = run_main(
+        capsys, "--segment", SEGMENT, "--out", str(out_dir), "--warehouse", str(warehouse), "--dry-run"
+    )
+
+    # THEN it says what it would write, lists the members, and writes no file (not even the folder)
+    assert code == 0, err
+    assert "dry run: would write" in out
+    assert "rows to write:" + " " * 16 + "2" in out
+    assert "ann@acme.example" in out
+    assert not out_dir.exists()
+
+
+def test_duplicate_emails_refuse_the_run(tmp_path, out_dir, capsys):
+    # GIVEN a segment whose two marketable members share an email (identity kept them apart)
+    warehouse = build_warehouse(tmp_path / "dup.duckdb")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into marts.dim_persons values ('p5', 'Ann@Acme.example', 'Ann', 'Other', '', '', true, current_timestamp)")
+        con.execute(f"insert into segments.segment_membership values ('{SEGMENT}', 'p5', 'Ann@Acme.example', true)")
+
+    # WHEN it is exported
+    code, out, err = run_main(capsys, "--segment", SEGMENT, "--out", str(out_dir), "--warehouse", str(warehouse))
+
+    # THEN nothing is written and the message says why
+    assert code == 1
+    assert "1 email(s) shared by several members (ann@acme.example)" in err
+    assert not (out_dir / f"{SEGMENT}.marketo.csv").exists()
