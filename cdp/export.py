@@ -68,7 +68,7 @@ def audience_query(con: duckdb.DuckDBPyConnection) -> str:
         country = "a.country"
     if table_exists(con, *TRAITS_TABLE):
         joins.append("left join marts.person_traits as t on t.person_id = m.person_id")
-        traits = ",\n    t.* exclude (person_id, email, is_marketable)"
+        traits = ",\n    t.* exclude (person_id, email, is_marketable, company_name)"
     return AUDIENCE_QUERY.format(country=country, traits=traits, joins="\n".join(joins))
 
 
@@ -95,6 +95,7 @@ class Audience:
     members: list[AudienceMember] = field(default_factory=list)
     not_marketable: int = 0
     without_email: int = 0
+    trait_types: dict[str, str] = field(default_factory=dict)  # trait column -> DuckDB type, in order
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +132,8 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
 
     try:
         cursor = con.execute(audience_query(con), [segment])
-        trait_names = [column[0] for column in cursor.description][8:]
+        trait_types = {column[0]: str(column[1]) for column in cursor.description[8:]}
+        trait_names = list(trait_types)
         rows = cursor.fetchall()
     except duckdb.Error as error:  # e.g. a column the contract promises is missing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -176,7 +178,7 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
         "segment %s: %d members, %d marketable with an email, %d not marketable, %d without email",
         segment, len(rows), len(members), not_marketable, without_email,
     )
-    return Audience(segment, members, not_marketable, without_email)
+    return Audience(segment, members, not_marketable, without_email, trait_types)
 
 
 def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:
@@ -205,7 +207,9 @@ def write_marketo_csv(audience: Audience, stream: TextIO) -> None:
         writer.writerow((member.email, member.first_name, member.last_name, member.company_name, member.title))
 
 
-LINKEDIN_HEADER = ("email", "first_name", "last_name", "company_name", "job_title", "country")
+# The person columns of the LinkedIn, csv and parquet files (LinkedIn gets the email as its hash).
+MEMBER_COLUMNS = ("email", "first_name", "last_name", "company_name", "job_title", "country")
+LINKEDIN_HEADER = MEMBER_COLUMNS
 
 
 def hashed_email(email: str) -> str:
@@ -226,9 +230,9 @@ def write_linkedin_csv(audience: Audience, stream: TextIO) -> None:
 
 def write_members_csv(audience: Audience, stream: TextIO) -> None:
     """Every marketable member with the person's traits (person_traits), for any other tool."""
-    trait_names = list(audience.members[0].traits) if audience.members else []
+    trait_names = list(audience.trait_types)
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["email", "first_name", "last_name", "company_name", "job_title", "country", *trait_names])
+    writer.writerow([*MEMBER_COLUMNS, *trait_names])
     for member in audience.members:
         writer.writerow([
             member.email, member.first_name, member.last_name, member.company_name, member.title, member.country,
@@ -236,16 +240,33 @@ def write_members_csv(audience: Audience, stream: TextIO) -> None:
         ])
 
 
+def write_members_parquet(audience: Audience, path: Path) -> None:
+    """Every marketable member with their traits as Parquet, traits keeping their warehouse types."""
+    columns = [(name, "VARCHAR") for name in MEMBER_COLUMNS] + list(audience.trait_types.items())
+    with duckdb.connect() as con:
+        con.execute("create table members (" + ", ".join(f'"{name}" {kind}' for name, kind in columns) + ")")
+        rows = [
+            (m.email, m.first_name, m.last_name, m.company_name, m.title, m.country,
+             *(m.traits.get(name) for name in audience.trait_types))
+            for m in audience.members
+        ]
+        if rows:
+            con.executemany(f"insert into members values ({', '.join('?' for _ in columns)})", rows)
+        con.execute(f"copy members to '{path.as_posix()}' (format parquet)")
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     suffix: str  # appended to the segment name to make the file name
-    write: Callable[[Audience, TextIO], None]
+    write: Callable[[Audience, TextIO], None] | None = None  # text formats write to a stream
+    write_file: Callable[[Audience, Path], None] | None = None  # binary formats write a file
 
 
 FORMATS: dict[str, ExportFormat] = {
     "marketo-csv": ExportFormat(suffix=".marketo.csv", write=write_marketo_csv),
     "linkedin-csv": ExportFormat(suffix=".linkedin.csv", write=write_linkedin_csv),
     "csv": ExportFormat(suffix=".members.csv", write=write_members_csv),
+    "parquet": ExportFormat(suffix=".members.parquet", write_file=write_members_parquet),
 }
 
 
@@ -261,23 +282,19 @@ def _default_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomically(path: str | os.PathLike, write: Callable[[TextIO], None]) -> Path:
-    """Write ``path`` via a temp file in the same directory and os.replace, creating the directory.
+def replace_atomically(path: str | os.PathLike, write_file: Callable[[Path], None]) -> Path:
+    """Have ``write_file`` write a temp file in the target's directory, then os.replace it onto ``path``.
 
-    If ``write`` (or anything else) fails, the temp file is removed, the error propagates and any
-    previous file at ``path`` is left as it was.
+    If anything fails, the temp file is removed, the error propagates and any previous file at ``path`` is left
+    as it was: readers never see a half-written file.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    temp = Path(handle.name)
+    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(descriptor)
+    temp = Path(name)
     try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_file(temp)
         os.chmod(temp, _default_file_mode())
         os.replace(temp, target)
     except BaseException:
@@ -285,6 +302,18 @@ def write_atomically(path: str | os.PathLike, write: Callable[[TextIO], None]) -
         raise
     log.debug("wrote %s", target)
     return target
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[TextIO], None]) -> Path:
+    """Write a text file atomically (see replace_atomically), creating the directory."""
+
+    def write_text(temp: Path) -> None:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    return replace_atomically(path, write_text)
 
 
 def output_path(out_dir: str | os.PathLike, segment: str, format_name: str) -> Path:
@@ -308,8 +337,11 @@ def export_segment(
     audience = read_audience(segment, warehouse)
     if dry_run:
         return target, audience
-    writer = FORMATS[format_name].write
-    written = write_atomically(target, lambda stream: writer(audience, stream))
+    export_format = FORMATS[format_name]
+    if export_format.write_file is not None:
+        written = replace_atomically(target, lambda temp: export_format.write_file(audience, temp))
+    else:
+        written = write_atomically(target, lambda stream: export_format.write(audience, stream))
     return written, audience
 
 
@@ -364,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="file format: marketo-csv, a Marketo static-list import file (Email Address, First Name, Last Name, "
         "Company Name, Job Title); linkedin-csv, a LinkedIn Matched Audiences contact list with the email as its "
         "SHA-256 hash (of the trimmed, lower-cased address) and first/last name, company, job title, country; "
-        "csv, every member with their traits (person_traits) (default: %(default)s)",
+        "csv and parquet, every member with their traits (person_traits) (default: %(default)s)",
     )
     parser.add_argument(
         "--out",

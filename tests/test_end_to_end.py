@@ -233,3 +233,17 @@ def test_linkedin_and_member_csv_exports(demo_project, tmp_path):
         members = list(csv.DictReader(handle))
     assert [m["email"] for m in members] == ["p2@townsend.com"]
     assert float(members[0]["max_account_won_revenue_usd"]) == 1_100_000
+
+
+def test_parquet_export_keeps_trait_types(demo_project, tmp_path):
+    # WHEN the upsell audience is exported as Parquet
+    demo_project.script("export_audience.py", "--segment", SEGMENT, "--format", "parquet", "--out", str(tmp_path))
+
+    # THEN the file holds p2 with typed traits
+    path = tmp_path / f"{SEGMENT}.members.parquet"
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"select email, max_account_won_revenue_usd, typeof(last_new_product_page_visit_at) from '{path}'"
+        ).fetchall()
+    assert [(email, float(won), kind) for email, won, kind in rows] == [("p2@townsend.com", 1_100_000, "TIMESTAMP")]
+    assert not list(tmp_path.glob(".*.tmp"))
