@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from cdp.text_table import format_table
+
 SAMPLE_ROWS = 5
 
 
@@ -85,8 +87,7 @@ def format_report(results: list[ModelComparison], left_name: str, right_name: st
         )
         for r in results
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
+    lines = format_table(table)
     for r in results:
         if r.problem:
             lines.append(f"{r.model}: {r.problem}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from cdp.text_table import format_table
 from cdp.warehouse import WarehouseError, connect, table_exists
 
 
@@ -115,11 +116,6 @@ def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = No
                        identities, accounts)
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-
-
 def format_explanation(result: Explanation) -> str:
     verdict = "IN" if result.is_member else "NOT IN"
     lines = [
@@ -129,21 +125,22 @@ def format_explanation(result: Explanation) -> str:
         "",
         "conditions (all must pass):",
     ]
-    lines += _table([("condition", "on", "value", "result")] + [
+    lines += format_table([("condition", "on", "value", "result")] + [
         (c.name, c.subject, c.value, "pass" if c.passed else "FAIL") for c in result.conditions
-    ])
+    ], indent="  ")
     for condition in result.conditions:
         if not condition.passed:
             lines.append(f"  - {condition.name} fails: needs {condition.description}")
     lines += ["", "unified from:"]
-    lines += _table([("system", "object", "id", "email")] + [
+    lines += format_table([("system", "object", "id", "email")] + [
         (system, obj, source_id, email or "") for system, obj, source_id, email in result.identities
-    ])
+    ], indent="  ")
     lines += ["", "accounts:"]
     if result.accounts:
-        lines += _table([("account", "id", "won usd", "open pipeline usd", "related by")] + [
-            (name or "", account_id, won, pipeline, relation) for account_id, name, won, pipeline, relation in result.accounts
-        ])
+        lines += format_table([("account", "id", "won usd", "open pipeline usd", "related by")] + [
+            (name or "", account_id, won, pipeline, relation)
+            for account_id, name, won, pipeline, relation in result.accounts
+        ], indent="  ")
     else:
         lines.append("  (none)")
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from typing import TextIO
 
 import duckdb
 
+from cdp.text_table import format_table
 from cdp.warehouse import DEFAULT_PATH, WarehouseError, connect, table_exists, warehouse_path
 
 log = logging.getLogger(__name__)
@@ -367,10 +368,8 @@ def format_report(path: Path, audience: Audience, dry_run: bool = False) -> str:
         table = [("email", "name", "company")] + [
             (m.email, f"{m.first_name} {m.last_name}".strip(), m.company_name) for m in audience.members
         ]
-        widths = [max(len(row[i]) for row in table) for i in range(2)]
         lines.append("")
-        for email, name, company in table:
-            lines.append(f"  {email:<{widths[0]}}  {name:<{widths[1]}}  {company}".rstrip())
+        lines += format_table(table, indent="  ")
     else:
         lines.append(f"(more than {MAX_LISTED_EMAILS} rows: see the file for the emails)")
     return "\n".join(lines)

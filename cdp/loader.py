@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from cdp.raw_contract import Column, Source, Table, load_contract
+from cdp.text_table import format_table
 from cdp.warehouse import connect, table_exists
 
 log = logging.getLogger(__name__)
@@ -402,8 +403,4 @@ def format_summary(loaded: list[LoadedFile]) -> str:
     rows = [("file", "table", "rows", "mode") + (("loaded as text",) if as_text else ())]
     rows += [(str(item.path), item.target, f"{item.rows:,}", item.mode)
              + ((", ".join(item.text_columns) or "-",) if as_text else ()) for item in loaded]
-    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(width) if index == 2 else cell.ljust(width)
-                       for index, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return "\n".join(format_table(rows, right_aligned={2}, header_rule=True))
