@@ -23,7 +23,7 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo build export test test-build lint pytest test-spark docs clean
+.PHONY: help install install-spark demo demo-sync build export test test-build lint pytest test-spark docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spar
 demo: install  ## load the demo, build everything, export the upsell audience and show it
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
+
+demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added, later removed
+	$(BIN)/python scripts/demo_sync.py
 
 build: install  ## dbt build on the raw data already in the warehouse (no demo seeds)
 	$(BIN)/dbt build --exclude tag:demo

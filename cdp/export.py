@@ -5,7 +5,7 @@ The pieces are kept apart so each can be used and tested on its own:
 * ``fetch_audience`` reads a segment's members from the warehouse (no files touched);
 * a format writer (one function per format, registered in ``FORMATS``) turns the rows into text;
 * ``write_atomically`` puts that text on disk so that readers never see a half-written file;
-* ``export_segment`` ties the three together, and ``main`` is the command line.
+* ``export_segment`` ties the three together; the command line (and the sync log) is cdp.activation.
 
 Adding a format means writing one ``write_<format>(audience, stream)`` function and adding it to
 ``FORMATS`` with the file name suffix it uses.
@@ -13,15 +13,13 @@ Adding a format means writing one ``write_<format>(audience, stream)`` function 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import logging
 import os
-import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -29,48 +27,50 @@ from typing import TextIO
 import duckdb
 
 from cdp.text_table import format_table
-from cdp.warehouse import DEFAULT_PATH, WarehouseError, connect, table_exists, warehouse_path
+from cdp.warehouse import connect, table_exists, warehouse_path
 
 log = logging.getLogger(__name__)
 
 MEMBERSHIP_TABLE = ("segments", "segment_membership")
-PERSONS_TABLE = ("marts", "dim_persons")
+SENDABLE_TABLE = ("activation", "activation_audience_members")
+TRAITS_TABLE = ("marts", "person_traits")
 DEFAULT_OUT_DIR = "out"
 MAX_LISTED_EMAILS = 20
 
-# One row per member of the segment; names come from the person dimension (a member without a
-# person row still has an email, so it is kept with empty names rather than dropped by the join).
-# The country is the primary account's; the traits (for the csv format) are the person's row of person_traits.
+# The members activation may send (the dbt model activation_audience_members applies consent), sorted by email,
+# with the person's row of person_traits where the warehouse has it (for the csv and parquet formats).
 AUDIENCE_QUERY = """
 select
     m.person_id,
     m.email,
-    coalesce(m.is_marketable, false) as is_marketable,
-    p.first_name,
-    p.last_name,
-    p.company_name,
-    p.title,
-    {country} as country{traits}
-from segments.segment_membership as m
-left join marts.dim_persons as p on p.person_id = m.person_id
+    m.first_name,
+    m.last_name,
+    m.company_name,
+    m.job_title,
+    m.country{traits}
+from activation.activation_audience_members as m
 {joins}
 where m.segment_name = ?
-order by m.email, m.person_id
+order by m.email_key, m.person_id
 """
-TRAITS_TABLE = ("marts", "person_traits")
-ACCOUNTS_TABLE = ("marts", "dim_accounts")
+# Who the segment has that activation leaves out, and why.
+LEFT_OUT_QUERY = """
+select
+    count(*) filter (where not coalesce(is_marketable, false)) as not_marketable,
+    count(*) filter (where coalesce(is_marketable, false) and coalesce(trim(email), '') = '') as without_email
+from segments.segment_membership
+where segment_name = ?
+"""
+MEMBER_FIELDS = 7  # the columns of AUDIENCE_QUERY before the traits
 
 
 def audience_query(con: duckdb.DuckDBPyConnection) -> str:
-    """The audience query, with the country and traits where the warehouse has them."""
-    joins, country, traits = [], "cast(null as varchar)", ""
-    if table_exists(con, *ACCOUNTS_TABLE):
-        joins.append("left join marts.dim_accounts as a on a.account_id = p.primary_account_id")
-        country = "a.country"
+    """The audience query, with the traits where the warehouse has them."""
+    joins, traits = "", ""
     if table_exists(con, *TRAITS_TABLE):
-        joins.append("left join marts.person_traits as t on t.person_id = m.person_id")
+        joins = "left join marts.person_traits as t on t.person_id = m.person_id"
         traits = ",\n    t.* exclude (person_id, email, is_marketable, company_name)"
-    return AUDIENCE_QUERY.format(country=country, traits=traits, joins="\n".join(joins))
+    return AUDIENCE_QUERY.format(traits=traits, joins=joins)
 
 
 class ExportError(Exception):
@@ -86,6 +86,12 @@ class AudienceMember:
     title: str
     country: str = ""
     traits: dict[str, object] = field(default_factory=dict, compare=False)
+    person_id: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> str:
+        """How destinations and the sync log match members: the address trimmed and lower-cased."""
+        return self.email.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -123,52 +129,46 @@ def known_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
-    """Read ``segment``'s members and keep the marketable ones that have an email.
+    """Read the members of ``segment`` that activation may send (marketable, with an email) and count the others.
 
-    Raises ExportError if the warehouse has not been built or the segment is unknown.
+    Raises ExportError if the warehouse has not been built, the segment is unknown, or two members share an email.
     """
-    for schema, table in (MEMBERSHIP_TABLE, PERSONS_TABLE):
+    for schema, table in (MEMBERSHIP_TABLE, SENDABLE_TABLE):
         if not table_exists(con, schema, table):
             raise ExportError(f"the warehouse has no table {schema}.{table}: run dbt build first")
 
     try:
         cursor = con.execute(audience_query(con), [segment])
-        trait_types = {column[0]: str(column[1]) for column in cursor.description[8:]}
-        trait_names = list(trait_types)
+        trait_types = {column[0]: str(column[1]) for column in cursor.description[MEMBER_FIELDS:]}
         rows = cursor.fetchall()
+        not_marketable, without_email = con.execute(LEFT_OUT_QUERY, [segment]).fetchone()
     except duckdb.Error as error:  # e.g. a column the contract promises is missing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
 
-    if not rows:
+    if not rows and not not_marketable and not without_email:
         known = known_segments(con)
         if segment not in known:
             listed = ", ".join(known) if known else "(none: the warehouse defines no segment)"
             raise ExportError(f"unknown segment {segment!r}; known segments: {listed}")
 
-    members: list[AudienceMember] = []
-    not_marketable = without_email = 0
-    for person_id, email, is_marketable, first_name, last_name, company_name, title, country, *traits in rows:
-        if not is_marketable:
-            not_marketable += 1
-            continue
-        if email is None or not str(email).strip():
-            log.warning("segment %s: marketable member %s has no email; left out", segment, person_id)
-            without_email += 1
-            continue
-        members.append(
-            AudienceMember(
-                email=str(email),
-                first_name=_text(first_name),
-                last_name=_text(last_name),
-                company_name=_text(company_name),
-                title=_text(title),
-                country=_text(country),
-                traits=dict(zip(trait_names, traits)),
-            )
+    members = [
+        AudienceMember(
+            email=str(email),
+            first_name=_text(first_name),
+            last_name=_text(last_name),
+            company_name=_text(company_name),
+            title=_text(title),
+            country=_text(country),
+            traits=dict(zip(trait_types, traits)),
+            person_id=str(person_id),
         )
+        for person_id, email, first_name, last_name, company_name, title, country, *traits in rows
+    ]
+    if without_email:
+        log.warning("segment %s: %d marketable member(s) without an email left out", segment, without_email)
 
-    duplicated = sorted(email for email, count in Counter(m.email.strip().lower() for m in members).items() if count > 1)
+    duplicated = sorted(key for key, count in Counter(m.key for m in members).items() if count > 1)
     if duplicated:  # every destination keys people by email: two members with one email would merge or clash
         shown = ", ".join(duplicated[:3]) + (f" and {len(duplicated) - 3} more" if len(duplicated) > 3 else "")
         raise ExportError(
@@ -176,10 +176,10 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
             "nothing was sent; see marts.person_identity_map for the records behind them"
         )
     log.debug(
-        "segment %s: %d members, %d marketable with an email, %d not marketable, %d without email",
-        segment, len(rows), len(members), not_marketable, without_email,
+        "segment %s: %d to send, %d not marketable, %d without email",
+        segment, len(members), not_marketable, without_email,
     )
-    return Audience(segment, members, not_marketable, without_email, trait_types)
+    return Audience(segment, members, int(not_marketable or 0), int(without_email or 0), trait_types)
 
 
 def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:
@@ -373,69 +373,3 @@ def format_report(path: Path, audience: Audience, dry_run: bool = False) -> str:
     else:
         lines.append(f"(more than {MAX_LISTED_EMAILS} rows: see the file for the emails)")
     return "\n".join(lines)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="export_audience.py",
-        description="Write an import file of a segment's marketable members for an activation tool. "
-        "Members who are not marketable (no consent) are left out and counted.",
-    )
-    parser.add_argument(
-        "--segment",
-        required=True,
-        metavar="NAME",
-        help="segment to export, as named in segments.segment_membership (e.g. seg_new_product_upsell)",
-    )
-    parser.add_argument(
-        "--format",
-        dest="format_name",
-        choices=sorted(FORMATS),
-        default="marketo-csv",
-        help="file format: marketo-csv, a Marketo static-list import file (Email Address, First Name, Last Name, "
-        "Company Name, Job Title); linkedin-csv, a LinkedIn Matched Audiences contact list with the email as its "
-        "SHA-256 hash (of the trimmed, lower-cased address) and first/last name, company, job title, country; "
-        "csv and parquet, every member with their traits (person_traits) (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--out",
-        metavar="DIR",
-        default=DEFAULT_OUT_DIR,
-        help="directory to write <segment><format suffix> into (e.g. seg_x.marketo.csv), created if missing; "
-        "a relative DIR is taken from the current directory; "
-        "an existing file is replaced atomically (default: %(default)s/)",
-    )
-    parser.add_argument(
-        "--warehouse",
-        metavar="PATH",
-        default=None,
-        help="DuckDB warehouse file, opened read-only; a relative path is taken from the project root "
-        f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})",
-    )
-    parser.add_argument("--dry-run", action="store_true",
-                        help="read the audience and print what would be written (counts and the first rows); "
-                        "write nothing")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log diagnostics to stderr")
-    return parser
-
-
-def _fail(message: str) -> int:
-    print("error: " + " ".join(message.split()), file=sys.stderr)  # always one line
-    return 1
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    try:
-        path, audience = export_segment(args.segment, args.format_name, args.out, args.warehouse, args.dry_run)
-    except (ExportError, WarehouseError) as error:
-        return _fail(str(error))
-    except OSError as error:
-        return _fail(f"cannot write the export to {args.out}: {error}")
-    print(format_report(path, audience, args.dry_run))
-    return 0

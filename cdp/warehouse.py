@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -43,3 +46,36 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
         [schema, table],
     ).fetchone()
     return bool(found and found[0])
+
+
+class LockBusy(WarehouseError):
+    """Another process holds the lock."""
+
+
+@contextmanager
+def exclusive_lock(purpose: str, path: str | os.PathLike | None = None, *, wait: bool = False) -> Iterator[Path]:
+    """Hold an exclusive lock next to the warehouse (``<warehouse>.<purpose>.lock``) for the block.
+
+    Without ``wait``, raises LockBusy at once when another process holds it. The operating system releases the
+    lock when the process ends, however it ends, so a killed process never leaves a stale lock behind.
+    """
+    lock_file = warehouse_path(path).with_name(warehouse_path(path).name + f".{purpose}.lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise LockBusy(f"{purpose} is already running on {warehouse_path(path)} ({holder}); "
+                           "wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield lock_file
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

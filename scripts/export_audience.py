@@ -1,9 +1,11 @@
 #!/usr/bin/env python
-"""Write a Marketo (or other format) import file of a segment's marketable members.
+"""Send a segment's marketable members to Marketo, LinkedIn or a file, incrementally, with a sync log.
 
     python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out out/
+    python scripts/export_audience.py --segment seg_new_product_upsell --format marketo --list-name "Upsell"
 
-The logic lives in cdp/export.py; run with --help for the options.
+The logic lives in cdp/activation.py (command line, destinations), cdp/sync.py (diff, sync log),
+cdp/export.py (audience, file formats) and cdp/marketo.py (REST client); run with --help for the options.
 """
 
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cdp.export import main  # noqa: E402  (needs the repo root on sys.path first)
+from cdp.activation import main  # noqa: E402  (needs the repo root on sys.path first)
 
 if __name__ == "__main__":
     sys.exit(main())

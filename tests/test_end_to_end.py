@@ -247,3 +247,49 @@ def test_parquet_export_keeps_trait_types(demo_project, tmp_path):
         ).fetchall()
     assert [(email, float(won), kind) for email, won, kind in rows] == [("p2@townsend.com", 1_100_000, "TIMESTAMP")]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Activation: consent is enforced by the build, and the incremental Marketo sync of the demo
+# ---------------------------------------------------------------------------------------------
+
+
+def copy_of(project: Project, workdir: Path) -> Project:
+    """A second project on a copy of ``project``'s warehouse (to change data without touching the original)."""
+    copy = Project(workdir)
+    copy.warehouse.write_bytes(project.warehouse.read_bytes())
+    return copy
+
+
+def test_the_build_fails_if_activation_would_send_a_non_marketable_person(demo_project, tmp_path):
+    # GIVEN p2 withdrew consent after the activation model was built (so it still lists p2)
+    project = copy_of(demo_project, tmp_path)
+    with duckdb.connect(str(project.warehouse)) as con:
+        con.execute("update marts.dim_persons set is_marketable = false where email = 'p2@townsend.com'")
+
+    # WHEN the activation model's tests run, THEN the consent test fails on p2's three segment rows
+    [(rows,)] = project.query("select count(*) from activation.activation_audience_members"
+                              " where email = 'p2@townsend.com'")
+    result = project.dbt("test", "--select", "activation_audience_members", check=False)
+    assert result.returncode != 0
+    assert "Failure in test only_marketable_persons_activation_audience_members_person_id" in result.stdout
+    assert f"Got {rows} results, configured to fail if != 0" in result.stdout
+
+
+def test_demo_sync_adds_p2_then_removes_p2_once_the_visit_ages_out(demo_project, tmp_path):
+    # GIVEN the demo, WHEN the documented sync demo runs (a fake Marketo on localhost)
+    project = copy_of(demo_project, tmp_path)
+    result = project.script("demo_sync.py", "--warehouse", str(project.warehouse))
+
+    # THEN the first sync added p2, the second sent nothing, and the one after the visit aged out removed p2
+    assert result.stdout.count("now holds: p2@townsend.com") == 2
+    assert "now holds: (nobody)" in result.stdout
+    runs = project.query(
+        "select mode, status, added_count, removed_count, unchanged_count from activation.activation_sync_runs"
+        " where destination = 'marketo' order by started_at"
+    )
+    assert runs == [("full_resync", "succeeded", 1, 0, 0), ("incremental", "succeeded", 0, 0, 1),
+                    ("incremental", "succeeded", 0, 1, 0)]
+    # AND the warehouse is back to today: p2 is in the segment again
+    assert project.query(f"select email from activation.activation_audience_members where segment_name = '{SEGMENT}'") \
+        == [("p2@townsend.com",)]

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from cdp import export
-from cdp.export import Audience, AudienceMember, ExportFormat, FORMATS, main
+from cdp.activation import main
+from cdp.export import Audience, AudienceMember, ExportFormat, FORMATS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEGMENT = "seg_new_product_upsell"
@@ -41,6 +42,17 @@ EXPECTED_SEGMENT_FILE = (
 )
 
 
+# What the dbt model activation_audience_members holds for these persons and memberships.
+SENDABLE_QUERY = """
+create or replace table activation.activation_audience_members as
+select m.segment_name, m.person_id, trim(m.email) as email, lower(trim(m.email)) as email_key, p.first_name,
+       p.last_name, p.company_name, p.title as job_title, cast(null as varchar) as country
+from segments.segment_membership as m
+inner join marts.dim_persons as p on p.person_id = m.person_id
+where p.is_marketable and coalesce(trim(m.email), '') != ''
+"""
+
+
 def build_warehouse(path: Path, *, membership: bool = True, persons: bool = True) -> Path:
     con = duckdb.connect(str(path))
     try:
@@ -63,6 +75,9 @@ def build_warehouse(path: Path, *, membership: bool = True, persons: bool = True
             con.executemany(
                 "insert into marts.dim_persons values (?, ?, ?, ?, ?, ?, ?, current_timestamp)", PERSONS
             )
+        if membership and persons:
+            con.execute("create schema activation")
+            con.execute(SENDABLE_QUERY)
     finally:
         con.close()
     return path
@@ -215,7 +230,7 @@ def _unbuilt(tmp_path: Path) -> Path:
     return build_warehouse(tmp_path / "empty.duckdb", membership=False, persons=False)
 
 
-def _persons_missing(tmp_path: Path) -> Path:
+def _sendable_missing(tmp_path: Path) -> Path:
     return build_warehouse(tmp_path / "half.duckdb", persons=False)
 
 
@@ -228,7 +243,10 @@ def _built(tmp_path: Path) -> Path:
     [
         pytest.param(_missing, SEGMENT, ["No warehouse at", "build it first"], id="warehouse-file-missing"),
         pytest.param(_unbuilt, SEGMENT, ["segments.segment_membership", "run dbt build first"], id="unbuilt"),
-        pytest.param(_persons_missing, SEGMENT, ["marts.dim_persons", "run dbt build first"], id="no-dim-persons"),
+        pytest.param(
+            _sendable_missing, SEGMENT, ["activation.activation_audience_members", "run dbt build first"],
+            id="no-activation-model",
+        ),
         pytest.param(
             _built,
             "seg_typo",
@@ -445,6 +463,7 @@ def test_duplicate_emails_refuse_the_run(tmp_path, out_dir, capsys):
     with duckdb.connect(str(warehouse)) as con:
         con.execute("insert into marts.dim_persons values ('p5', 'Ann@Acme.example', 'Ann', 'Other', '', '', true, current_timestamp)")
         con.execute(f"insert into segments.segment_membership values ('{SEGMENT}', 'p5', 'Ann@Acme.example', true)")
+        con.execute(SENDABLE_QUERY)
 
     # WHEN it is exported
     code, out, err = run_main(capsys, "--segment", SEGMENT, "--out", str(out_dir), "--warehouse", str(warehouse))
