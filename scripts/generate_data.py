@@ -1,0 +1,150 @@
+#!/usr/bin/env python
+"""Generate a deterministic synthetic raw data set (every table of the raw contract) for load_raw.py.
+
+python scripts/generate_data.py --accounts N --seed S --out DIR [--end DATE] [--force]
+python scripts/generate_data.py --accounts N --seed S --out DIR --activity-batch FRACTION --batch-id K
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cdp.generator import (  # noqa: E402
+    DEFAULT_ACTIVITIES_PER_PERSON,
+    GeneratorError,
+    check_batch,
+    check_out,
+    check_settings,
+    format_counts,
+    generate,
+    generate_activity_batch,
+    parse_end,
+)
+
+log = logging.getLogger("generate_data")
+
+EPILOG = """\
+output:
+  DIR/marketo/<table>.parquet, DIR/salesforce/<table>.parquet, DIR/mdm/<table>.parquet: every table of the raw
+  data contract (models/staging/<source>/_<source>__sources.yml), every contract column in its contract type,
+  each file ORDER BY its key. Load it with `python scripts/load_raw.py DIR` (strict), then
+  `dbt build --exclude tag:demo`.
+
+content (per account, i.e. unified company): 1-3 source accounts across Salesforce and Marketo, ~80 % mapped by
+the MDM crosswalk; ~10 persons as Marketo leads, Salesforce contacts and leads, overlapping; deals, roles,
+campaigns, programs, lists; Marketo activities over the two years up to --end; ~0.5-1 % dirty rows of every kind
+the data quality layer reports (see cdp/generator.py). Every segment (seg_*) has members at any scale.
+
+determinism: the same --accounts, --seed, --end and --activities-per-person give byte-identical files; another
+seed gives other data. Ids never depend on --end.
+
+batch mode (--activity-batch FRACTION --batch-id K): writes only the four Marketo activity tables, with
+FRACTION x the base set's activity count NEW activities of the base set's leads (same --accounts, --seed,
+--activities-per-person), ids disjoint from the base set and from every other batch id, times in the last hour
+before --end and synced after every base row; load it with `load_raw.py DIR --append`.
+
+progress goes to stderr (one line per table: rows, seconds); the row counts table to stdout.
+exit status: 0 written, 1 failed while generating (nothing is left in DIR), 2 bad arguments (nothing written)."""
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generate_data.py",
+        description="Write a deterministic synthetic raw data set (Marketo, Salesforce, MDM) as Parquet files in "
+                    "the layout scripts/load_raw.py reads.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--accounts", metavar="N", type=_whole_number, required=True,
+                        help="number of unified companies (at least 1); ~10 persons and ~1,000 activities each at "
+                             "the default activity rate")
+    parser.add_argument("--seed", metavar="S", type=_whole_number, default=1,
+                        help="random seed: the same seed gives the same data (default: 1)")
+    parser.add_argument("--out", metavar="DIR", type=Path, required=True,
+                        help="output folder; created if missing, must be empty unless --force")
+    parser.add_argument("--end", metavar="WHEN",
+                        help="end of the two years of history, UTC: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] "
+                             "(default: the start of today, UTC); base events are at most 2 hours before it")
+    parser.add_argument("--activities-per-person", metavar="X", type=_number,
+                        default=DEFAULT_ACTIVITIES_PER_PERSON,
+                        help=f"mean number of Marketo activities per person over the two years, long-tailed per "
+                             f"person (default: {DEFAULT_ACTIVITIES_PER_PERSON:g}); a batch must use the same value "
+                             f"as its base set")
+    parser.add_argument("--activity-batch", metavar="FRACTION", type=_number,
+                        help="batch mode: write only the four Marketo activity tables with FRACTION (in (0, 1]) "
+                             "x the base set's activity count new activities in the hour before --end")
+    parser.add_argument("--batch-id", metavar="K", type=_whole_number,
+                        help="batch mode: the batch number (0 or more; required with --activity-batch); "
+                             "different batches never share an activity id")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty --out: replaces the raw table files (DIR/<source>/<table>"
+                             ".csv|.parquet of any contract table) already there; other files are left alone")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the generator; returns the exit status (argparse exits 2 itself on bad arguments)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Formatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    batch = args.activity_batch is not None
+    try:
+        if batch and args.batch_id is None:
+            raise GeneratorError("--activity-batch needs --batch-id K")
+        if args.batch_id is not None and not batch:
+            raise GeneratorError("--batch-id is only for --activity-batch")
+        check_settings(args.accounts, args.seed, args.activities_per_person)
+        if batch:
+            check_batch(args.activity_batch, args.batch_id)
+        end = parse_end(args.end)
+        check_out(args.out, args.force)
+    except GeneratorError as error:
+        parser.error(str(error))  # exits 2, nothing written
+    try:
+        if batch:
+            counts = generate_activity_batch(args.accounts, args.seed, args.out, args.activity_batch, args.batch_id,
+                                             end, activities_per_person=args.activities_per_person,
+                                             force=args.force)
+        else:
+            counts = generate(args.accounts, args.seed, args.out, end,
+                              activities_per_person=args.activities_per_person, force=args.force)
+    except GeneratorError as error:
+        parser.error(str(error))
+    except Exception as error:  # a DuckDB or file system failure: nothing was published
+        log.error("generating failed, nothing was written to %s: %s", args.out, error)
+        return 1
+    print(format_counts(counts))
+    print(f"\n{sum(counts.values()):,} rows in {len(counts)} tables written to {args.out} "
+          f"(accounts {args.accounts:,}, seed {args.seed}, end {end:%Y-%m-%d %H:%M:%S} UTC)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
