@@ -1,11 +1,13 @@
 {#
     The point in time segments are evaluated at: var('as_of') (a date or timestamp, e.g. '2026-11-28' or
-    '2026-11-28T12:00:00'), or the time of the run when it is null or 'now'. Later events do not count.
+    '2026-11-28T12:00:00'), or the time of the run when it is null or 'now': the time the dbt invocation started,
+    the same instant in every model of the run (the incremental activity summaries and the traits read from them
+    must agree on it). Later events do not count.
 #}
 {% macro as_of_timestamp() -%}
     {%- set as_of = var('as_of', none) -%}
     {%- if as_of is none or (as_of | string | trim | lower) in ('', 'now', 'none') -%}
-        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+        {{ cdp.run_started_timestamp() }}
     {%- else -%}
         {%- set text = as_of | string | trim -%}
         {%- set match = modules.re.match(

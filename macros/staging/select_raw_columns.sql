@@ -14,12 +14,15 @@
     the version of that id to keep,
     ranked by `version_order` (SQL order-by terms, most authoritative first), ties broken by every contract column
     so the choice is the same on every run.
+    With `changed_since` (a timestamp SQL expression; needs `key`) it keeps only the ids that have a raw row loaded
+    after it (`_fivetran_synced` later, or unknown), with every version of them, so that the ranks are those of a
+    read of the whole table (rows without an id count as one id): what an incremental run of a base model reads.
 
     The demo seed of the same table (`demo_<source>__<table>`) is referenced only to order the DAG: when the demo
     is part of a run it is loaded before the staging model that reads it. The rows are read through source()
     (in a unit test, source() is the test's fixture and the ordering reference is left out).
 #}
-{% macro select_raw_columns(source_name, table_name, key=none, version_order=none) -%}
+{% macro select_raw_columns(source_name, table_name, key=none, version_order=none, changed_since=none) -%}
     {%- if model.resource_type != 'unit_test' -%}
         {%- set _ = ref('demo_' ~ source_name ~ '__' ~ table_name) -%}
     {%- endif -%}
@@ -47,6 +50,12 @@
                     order by {{ (version_order ~ ', ') if version_order }}{{ (tiebreak + [key]) | join(', ') }}
                 ) as _version_rank
             from ({{ raw_select }}) as raw_rows
+            {%- if changed_since is not none %}
+            where coalesce({{ key }}, '') in (
+                select coalesce({{ key }}, '') from ({{ raw_select }}) as loaded_rows
+                where loaded_rows._fivetran_synced is null or loaded_rows._fivetran_synced > {{ changed_since }}
+            )
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,3 +1,8 @@
+-- A view: the visits are kept incrementally at source-record grain (base_marketo__web_visits, one row per raw row),
+-- and the person is attached here, when the fact is read, from this run's identity resolution: a visit never carries
+-- a person_id that a later merge or split made stale (README, "Incremental builds").
+{{ config(materialized='view') }}
+
 with
 
 visits as (

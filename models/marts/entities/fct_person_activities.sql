@@ -1,3 +1,7 @@
+-- A view, like fct_web_visits: the activities are kept incrementally at source-record grain (the base models), and
+-- the person is attached when the fact is read, so it is always this run's identity resolution.
+{{ config(materialized='view') }}
+
 with
 
 -- Visits come from fct_web_visits, so that a visit has the same person and time in both facts.

@@ -18,8 +18,9 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-activities as (
-    select * from {{ ref('fct_person_activities') }}
+-- Each person's activity facts as of as_of (kept up to date incrementally per lead).
+person_activities as (
+    select * from {{ ref('int_person_activities_aggregated') }}
 ),
 
 as_of as (
@@ -46,15 +47,16 @@ people as (
     group by bridge.account_id
 ),
 
+-- The activities of the account's persons: each person's counts added up (a person is related to an account once).
 activity as (
     select
         bridge.account_id,
-        max(activities.occurred_at) as last_activity_at,
-        {{ activity_window_counts('activities.occurred_at', 'as_of.as_of_at') }}
+        max(person_activities.last_activity_at) as last_activity_at,
+        sum(person_activities.activity_count_7d) as activity_count_7d,
+        sum(person_activities.activity_count_30d) as activity_count_30d,
+        sum(person_activities.activity_count_90d) as activity_count_90d
     from bridge
-    inner join activities on bridge.person_id = activities.person_id
-    cross join as_of
-    where activities.occurred_at <= as_of.as_of_at
+    inner join person_activities on bridge.person_id = person_activities.person_id
     group by bridge.account_id
 ),
 

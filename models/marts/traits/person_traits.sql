@@ -16,12 +16,9 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
-visits as (
-    select * from {{ ref('fct_web_visits') }}
-),
-
-activities as (
-    select * from {{ ref('fct_person_activities') }}
+-- Activity facts (web visits and every activity type) as of as_of, kept up to date incrementally per lead.
+activity_facts as (
+    select * from {{ ref('int_person_activities_aggregated') }}
 ),
 
 opportunity_persons as (
@@ -77,37 +74,6 @@ account_facts as (
         sum(open_pipeline_usd) as total_account_open_pipeline_usd
     from person_accounts
     group by person_id
-),
-
-web_visits as (
-    select
-        visits.person_id,
-        max(visits.visited_at) as last_web_visit_at,
-        max(
-            case
-                when lower(visits.page_url) like lower({{ like_pattern_var('new_product_page_pattern') }})
-                    then visits.visited_at
-            end
-        ) as last_new_product_page_visit_at,
-        {{ activity_window_counts('visits.visited_at', 'as_of.as_of_at', prefix='web_visit_count') }}
-    from visits
-    cross join as_of
-    where visits.person_id is not null and visits.visited_at <= as_of.as_of_at
-    group by visits.person_id
-),
-
-activity_facts as (
-    select
-        activities.person_id,
-        max(activities.occurred_at) as last_activity_at,
-        max(case when activities.activity_type = 'form_fill' then activities.occurred_at end) as last_form_fill_at,
-        max(case when activities.activity_type = 'email_open' then activities.occurred_at end) as last_email_open_at,
-        max(case when activities.activity_type = 'email_click' then activities.occurred_at end) as last_email_click_at,
-        {{ activity_window_counts('activities.occurred_at', 'as_of.as_of_at') }}
-    from activities
-    cross join as_of
-    where activities.person_id is not null and activities.occurred_at <= as_of.as_of_at
-    group by activities.person_id
 ),
 
 role_facts as (
@@ -173,11 +139,11 @@ final as (
         coalesce(account_facts.total_account_won_revenue_usd, 0) as total_account_won_revenue_usd,
         coalesce(account_facts.max_account_open_pipeline_usd, 0) as max_account_open_pipeline_usd,
         coalesce(account_facts.total_account_open_pipeline_usd, 0) as total_account_open_pipeline_usd,
-        web_visits.last_web_visit_at,
-        web_visits.last_new_product_page_visit_at,
-        cast(coalesce(web_visits.web_visit_count_7d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_7d,
-        cast(coalesce(web_visits.web_visit_count_30d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_30d,
-        cast(coalesce(web_visits.web_visit_count_90d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_90d,
+        activity_facts.last_web_visit_at,
+        activity_facts.last_new_product_page_visit_at,
+        cast(coalesce(activity_facts.web_visit_count_7d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_7d,
+        cast(coalesce(activity_facts.web_visit_count_30d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_30d,
+        cast(coalesce(activity_facts.web_visit_count_90d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_90d,
         activity_facts.last_activity_at,
         activity_facts.last_form_fill_at,
         activity_facts.last_email_open_at,
@@ -200,7 +166,6 @@ final as (
     from persons
     cross join as_of
     left join account_facts on persons.person_id = account_facts.person_id
-    left join web_visits on persons.person_id = web_visits.person_id
     left join activity_facts on persons.person_id = activity_facts.person_id
     left join role_facts on persons.person_id = role_facts.person_id
     left join campaign_facts on persons.person_id = campaign_facts.person_id

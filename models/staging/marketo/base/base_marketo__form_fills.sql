@@ -1,11 +1,21 @@
 -- Every raw Marketo 'Fill Out Form' activity row, renamed, with its disposition (see macro audit_columns).
 -- An activity needs a lead and a time; a re-sent activity (same id) is counted once.
+-- Incremental (README, "Incremental builds"): a run reads the ids with a raw row loaded since the newest row it
+-- holds (minus var('incremental_lookback_hours')) and replaces every row of those ids (_replace_key); _added_at and
+-- _changed_at say when an id first came and last changed (macro select_with_unit_stamps).
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cdp.incremental_strategy(),
+    unique_key='_replace_key',
+    on_schema_change='fail'
+) }}
+
 with
 
 source as (
     {{ select_raw_columns(
         'marketo', 'activity_fill_out_form', key=clean_text('id'),
-        version_order=loader_version_order()
+        version_order=loader_version_order(), changed_since=cdp.raw_high_water_mark(is_incremental())
     ) }}
 ),
 
@@ -23,6 +33,7 @@ renamed as (
         activity_date as filled_at,
 
         -- audit
+        _fivetran_synced,
         _fivetran_active,
         _unreadable_columns,
         _version_key,
@@ -41,8 +52,9 @@ final as (
                 ('lead_id is null', 'missing_required_id', "'lead_id is empty'"),
                 ('filled_at is null', 'missing_required_value', "'activity_date is empty'"),
             ]
-        ) }}
+        ) }},
+        coalesce(_version_key, '') as _replace_key
     from renamed
 )
 
-select * from final
+{{ cdp.select_with_unit_stamps('final', is_incremental()) }}
