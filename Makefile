@@ -23,7 +23,7 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export test test-build lint pytest test-spark docs clean
+.PHONY: help install install-spark demo demo-sync build export run bench test test-build lint pytest test-spark docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, inc
 build: install  ## dbt build on the raw data already in the warehouse (no demo seeds)
 	$(BIN)/dbt build --exclude tag:demo
 
+# One pipeline cycle every $(EVERY) on the files dropped into $(DROP)/ (raw layout); see README "Scheduled runs".
+DROP ?= drop
+EVERY ?= 5m
+run: install  ## a pipeline cycle every EVERY=5m: load new files from DROP=drop/, build, activate what changed
+	@mkdir -p $(DROP)
+	$(BIN)/python scripts/run_pipeline.py --drop $(DROP) --every $(EVERY) --out $(OUT)
+
+BENCH_ACCOUNTS ?= 100000
+bench: install  ## benchmark at BENCH_ACCOUNTS=100000 (data cached in warehouse/bench/); README "Performance"
+	$(BIN)/python scripts/bench.py --accounts $(BENCH_ACCOUNTS)
+
 export: install  ## write the upsell audience's Marketo import file to $(OUT)/
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
 
@@ -61,6 +72,7 @@ test: install test-build lint pytest  ## everything the project checks
 test-build: install  ## fresh warehouse: seed the demo, build all models, run data and unit tests
 	rm -f $(TEST_WAREHOUSE) $(TEST_WAREHOUSE).wal
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt build --full-refresh
+	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt source freshness
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt parse --show-all-deprecations --no-partial-parse | tee target/parse.log
 	! grep -qi "deprecat" target/parse.log
 

@@ -353,14 +353,45 @@ def _text_conflicts(con: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> li
     return problems
 
 
-def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bool) -> list[LoadedFile]:
-    """Write every staged file in one transaction; on any failure roll it all back."""
+# Batches loaded under a name (load(..., batch=NAME)), written in the load's own transaction: a batch is in this
+# table if and only if its rows are in the raw tables.
+BATCHES_TABLE = "raw_loads.loaded_batches"
+BATCHES_DDL = (
+    "create schema if not exists raw_loads",
+    f"create table if not exists {BATCHES_TABLE} (batch varchar primary key, loaded_at timestamp not null,"
+    " tables varchar[] not null, rows bigint not null, built_at timestamp)",
+)
+
+
+def batch_loaded(con: duckdb.DuckDBPyConnection, batch: str) -> bool:
+    """Whether the batch called ``batch`` has been loaded (see load(..., batch=...))."""
+    if not table_exists(con, *BATCHES_TABLE.split(".")):
+        return False
+    return con.execute(f"select count(*) from {BATCHES_TABLE} where batch = ?", [batch]).fetchone()[0] > 0
+
+
+def _record_batch(con: duckdb.DuckDBPyConnection, batch: str, loaded: list[LoadedFile]) -> None:
+    for statement in BATCHES_DDL:
+        con.execute(statement)
+    if batch_loaded(con, batch):
+        raise LoadError([f"batch {batch!r} was loaded before; nothing was loaded again"])
+    con.execute(
+        f"insert into {BATCHES_TABLE} (batch, loaded_at, tables, rows) values (?, current_timestamp, ?, ?)",
+        [batch, sorted({item.target for item in loaded}), sum(item.rows for item in loaded)],
+    )
+
+
+def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bool,
+               batch: str | None = None) -> list[LoadedFile]:
+    """Write every staged file (and the batch's record) in one transaction; on any failure roll it all back."""
     con.begin()
     try:
         conflicts = _text_conflicts(con, staged) if append else []
         if conflicts:
             raise LoadError(conflicts)
         loaded = [_write(con, stage, append) for stage in staged]
+        if batch is not None:
+            _record_batch(con, batch, loaded)
         con.commit()
     except BaseException as error:
         try:
@@ -374,13 +405,16 @@ def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bo
 
 
 def load(directory: str | os.PathLike, append: bool = False, warehouse: str | os.PathLike | None = None,
-         contract: dict[str, Source] | None = None, lenient: bool = False) -> list[LoadedFile]:
+         contract: dict[str, Source] | None = None, lenient: bool = False, batch: str | None = None) -> list[LoadedFile]:
     """Check every file under `directory` against the contract, then load them all in one transaction.
 
     Replaces each table (`create or replace`) or, with `append`, inserts by column name (creating missing tables).
     With `lenient`, a contract column with values unreadable as its type is loaded as text (VARCHAR) and logged as
     a warning once the load is committed (LoadedFile.text_columns names them); appending such a column to a table
     that holds it with another type is a LoadError.
+    With `batch`, the load is recorded under that name in raw_loads.loaded_batches in the same transaction, and a
+    batch loaded before is refused: a caller that may be killed between loading and moving its files aside can ask
+    batch_loaded() and never load a batch twice.
     Raises LoadError (bad input; nothing written) or cdp.warehouse.WarehouseError (cannot open the warehouse).
     """
     files = plan_load(directory, contract)
@@ -388,7 +422,7 @@ def load(directory: str | os.PathLike, append: bool = False, warehouse: str | os
     try:
         con.execute("set TimeZone = 'UTC'")  # TIMESTAMPTZ parquet columns become UTC wall-clock time
         staged = _stage_and_check(con, files, lenient)
-        loaded = _write_all(con, staged, append)
+        loaded = _write_all(con, staged, append, batch)
     finally:
         con.close()
     for stage in staged:

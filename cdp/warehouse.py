@@ -27,6 +27,14 @@ def warehouse_path(path: str | os.PathLike | None = None) -> Path:
     return chosen if chosen.is_absolute() else PROJECT_ROOT / chosen
 
 
+def engine_settings() -> dict[str, str]:
+    """DuckDB's memory cap and threads for the scripts, from the same variables (and defaults) as profiles.yml."""
+    return {
+        "memory_limit": os.environ.get("CDP_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "threads": os.environ.get("CDP_DUCKDB_THREADS", "2"),
+    }
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a read-only open of a missing file is an error that says how to build it."""
     file = warehouse_path(path)
@@ -35,7 +43,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
     if not read_only:
         file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(file), read_only=read_only)
+        return duckdb.connect(str(file), read_only=read_only, config=engine_settings())
     except duckdb.IOException as error:  # typically: another process holds the write lock
         raise WarehouseError(f"Cannot open the warehouse {file}: {error}") from error
 

@@ -27,12 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cdp import activation  # noqa: E402
+from cdp.pipeline import TIME_DEPENDENT  # noqa: E402
 from cdp.fake_marketo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeMarketo, RunningFakeMarketo  # noqa: E402
 from cdp.warehouse import warehouse_path  # noqa: E402
 
 SEGMENT = "seg_new_product_upsell"
 LIST_NAME = "CDP demo - New product upsell"
-REBUILD = ["run", "--select", "person_traits+", "account_traits+", "--quiet"]
+REBUILD = ["run", "--select", *TIME_DEPENDENT, "--quiet"]  # what moving as_of changes
 
 
 def step(number: int, title: str) -> None:

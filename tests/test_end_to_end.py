@@ -293,3 +293,12 @@ def test_demo_sync_adds_p2_then_removes_p2_once_the_visit_ages_out(demo_project,
     # AND the warehouse is back to today: p2 is in the segment again
     assert project.query(f"select email from activation.activation_audience_members where segment_name = '{SEGMENT}'") \
         == [("p2@townsend.com",)]
+    # AND the membership history saw p2 enter (first build), leave (visit aged out) and come back (today again)
+    stays = project.query(
+        "select h.valid_to is not null, h.is_current from segments.segment_membership_history as h"
+        " inner join marts.dim_persons as p on p.person_id = h.person_id"
+        f" where h.segment_name = '{SEGMENT}' and p.email = 'p2@townsend.com' order by h.valid_from"
+    )
+    assert stays == [(True, False), (False, True)]
+    assert project.query("select segment_name, change_type from segments.segment_membership_changes"
+                         f" where segment_name = '{SEGMENT}'") == [(SEGMENT, "entered")]

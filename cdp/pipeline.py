@@ -1,0 +1,321 @@
+"""One scheduled cycle of the platform: load what was dropped, build what it affects, activate what changed.
+
+A cycle (``run_cycle``) is safe to run twice at once and safe to kill at any point:
+
+* only one cycle runs per warehouse (an OS file lock next to it; a second cycle waits or exits with a message);
+* new files are first moved (renamed) into ``DIR/.processing/<batch>/``, loaded with the loader in one transaction
+  that also records the batch in ``raw_loads.loaded_batches``, then moved to ``DIR/.loaded/<batch>/``. A batch
+  found in ``.processing`` at the start of a cycle was interrupted: it is loaded if the ledger does not have it, and
+  moved aside either way, so no file is ever loaded twice or lost;
+* the build selects every loaded batch not yet built (``built_at`` is null in the ledger), so a failed or killed
+  build is redone by the next cycle; models are replaced in transactions, so the DuckDB file stays consistent;
+* activation diffs each destination against its sync log (cdp.sync): an interrupted sync is finished next time.
+
+Which segments go where is declared on the segment models, in ``config.meta.activation`` (models/segments/*.yml),
+for example ``[{format: marketo, list_name: "CDP - Upsell"}, {format: linkedin-csv}]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cdp import activation
+from cdp.loader import BATCHES_TABLE, LoadError, batch_loaded, load
+from cdp.marketo import MarketoConfig, MarketoError
+from cdp.sync import RUN_SUCCEEDED, RUNS_TABLE
+from cdp.text_table import format_table
+from cdp.warehouse import PROJECT_ROOT, connect, exclusive_lock, table_exists, warehouse_path
+
+log = logging.getLogger(__name__)
+
+PROCESSING, LOADED = ".processing", ".loaded"
+# The models whose rows depend on the time of the run (the activity window counts as of now, and everything built
+# on them: traits, segments, activation): rebuilt every cycle, so that people leave time-windowed segments even
+# when no data arrives.
+TIME_DEPENDENT = ("int_lead_activities_aggregated+",)
+# A table that exists once the project has been built; without it the first cycle builds everything.
+BUILT_MARKER = ("marts", "dim_persons")
+INTERVAL = re.compile(r"^(\d+)\s*([smh]?)$")
+
+
+class PipelineError(Exception):
+    """A cycle could not do its work; the message says which step and why."""
+
+
+def parse_interval(text: str) -> float:
+    """'90', '90s', '5m', '1h' -> seconds."""
+    match = INTERVAL.match(text.strip().lower())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"invalid interval {text!r}: use a number of seconds, or e.g. 30s, 5m, 1h")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+@dataclass
+class Step:
+    name: str
+    detail: str
+    seconds: float
+    ok: bool = True
+
+
+@dataclass
+class CycleReport:
+    batch: str | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.ok for step in self.steps)
+
+    def format(self) -> str:
+        rows = [("step", "result", "seconds")] + [
+            (step.name, ("" if step.ok else "FAILED: ") + step.detail, f"{step.seconds:.1f}") for step in self.steps
+        ]
+        title = f"cycle {'(batch ' + self.batch + ')' if self.batch else '(no new files)'}: " + (
+            "done" if self.ok else "finished with failures")
+        return "\n".join([title, *format_table(rows, indent="  ", right_aligned={2}, header_rule=True)])
+
+
+def _timed(report: CycleReport, name: str, action: Callable[[], str]) -> str | None:
+    started = time.monotonic()
+    try:
+        detail = action()
+    except (PipelineError, LoadError) as error:
+        report.steps.append(Step(name, " ".join(str(error).split()), time.monotonic() - started, ok=False))
+        return None
+    report.steps.append(Step(name, detail, time.monotonic() - started))
+    return detail
+
+
+# ----------------------------------------------------------------------------------------------
+# Load
+
+
+def _new_batch_name() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(
+        part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def claim_new_files(drop: Path) -> Path | None:
+    """Move the files waiting in ``drop`` into a new batch folder under .processing (each move is a rename)."""
+    files = _files_in(drop)
+    if not files:
+        return None
+    batch_dir = drop / PROCESSING / _new_batch_name()
+    for file in files:
+        target = batch_dir / file.relative_to(drop)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(file, target)
+    return batch_dir
+
+
+def load_batches(drop: Path, warehouse: str | None) -> tuple[list[str], int]:
+    """Load every batch under .processing (interrupted ones first), then move each aside. Returns the batches
+    loaded by this call and their rows."""
+    loaded_batches, rows = [], 0
+    claim_new_files(drop)
+    processing = drop / PROCESSING
+    for batch_dir in sorted(processing.iterdir()) if processing.is_dir() else []:
+        batch = batch_dir.name
+        con = connect(warehouse)
+        try:
+            done = batch_loaded(con, batch)
+        finally:
+            con.close()
+        if not done and _files_in(batch_dir):
+            loaded = load(batch_dir, append=True, warehouse=warehouse, batch=batch)
+            loaded_batches.append(batch)
+            rows += sum(item.rows for item in loaded)
+        (drop / LOADED).mkdir(parents=True, exist_ok=True)
+        shutil.move(str(batch_dir), str(drop / LOADED / batch))
+    return loaded_batches, rows
+
+
+# ----------------------------------------------------------------------------------------------
+# Build
+
+
+def unbuilt_tables(warehouse: str | None) -> list[str]:
+    """Raw tables of loaded batches that no build has taken in yet."""
+    con = connect(warehouse, read_only=True)
+    try:
+        if not table_exists(con, *BATCHES_TABLE.split(".")):
+            return []
+        rows = con.execute(f"select distinct unnest(tables) from {BATCHES_TABLE} where built_at is null order by 1")
+        return [row[0] for row in rows.fetchall()]
+    finally:
+        con.close()
+
+
+def is_built(warehouse: str | None) -> bool:
+    con = connect(warehouse, read_only=True)
+    try:
+        return table_exists(con, *BUILT_MARKER)
+    finally:
+        con.close()
+
+
+def selection(tables: list[str]) -> list[str]:
+    """dbt selectors for what loading ``tables`` (raw_<source>.<table>) affects, plus the time-dependent models."""
+    selected = [f"source:{table.split('.', 1)[0].removeprefix('raw_')}.{table.split('.', 1)[1]}+" for table in tables]
+    return selected + list(TIME_DEPENDENT)
+
+
+def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, target_path: str) -> None:
+    command = [str(Path(sys.executable).with_name("dbt")), "build", *args, "--target-path", target_path]
+    if dbt_vars:
+        command += ["--vars", dbt_vars]
+    env = {**os.environ, "CDP_DUCKDB_PATH": str(warehouse_path(warehouse)), "DBT_USE_COLORS": "false",
+           "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(PROJECT_ROOT))}
+    log.info("running %s", " ".join(command[1:]))
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = [line.split("  ", 1)[-1].strip() for line in result.stdout.splitlines()]
+        reasons = [line for line in lines if line.startswith(("Failure in", "Error in", "Compilation Error",
+                                                              "Runtime Error", "Parsing Error"))]
+        log.error("dbt build output:\n%s", "\n".join(result.stdout.splitlines()[-40:]))
+        raise PipelineError(f"dbt build failed (exit {result.returncode}): "
+                            f"{'; '.join(reasons[:3]) or (lines[-1] if lines else 'no output')} "
+                            "(the next cycle builds it again; -v shows dbt's output)")
+
+
+def mark_built(warehouse: str | None) -> None:
+    con = connect(warehouse)
+    try:
+        if table_exists(con, *BATCHES_TABLE.split(".")):
+            con.execute(f"update {BATCHES_TABLE} set built_at = current_timestamp where built_at is null")
+    finally:
+        con.close()
+
+
+def build(warehouse: str | None, dbt_vars: str | None, target_path: str) -> str:
+    if not is_built(warehouse):
+        args = ["--exclude", "tag:demo"]
+        described = "everything (first build)"
+    else:
+        tables = unbuilt_tables(warehouse)
+        args = ["--select", *selection(tables), "--exclude", "tag:demo"]
+        described = ("what " + ", ".join(tables) + " affect, and " if tables else "") + "the time-dependent models"
+    dbt_build(args, warehouse, dbt_vars, target_path)
+    mark_built(warehouse)
+    return described
+
+
+# ----------------------------------------------------------------------------------------------
+# Activate
+
+
+@dataclass(frozen=True)
+class ConfiguredDestination:
+    segment: str
+    format_name: str
+    list_name: str | None = None
+
+
+def configured_destinations(target_path: str) -> list[ConfiguredDestination]:
+    """The destinations declared in the segment models' meta.activation (from dbt's manifest)."""
+    manifest_file = Path(target_path) / "manifest.json"
+    if not manifest_file.is_absolute():
+        manifest_file = PROJECT_ROOT / manifest_file
+    manifest = json.loads(manifest_file.read_text())
+    found = []
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") != "model":
+            continue
+        for entry in (node.get("config", {}).get("meta", {}) or {}).get("activation", []) or []:
+            found.append(ConfiguredDestination(node["name"], entry["format"], entry.get("list_name")))
+    return sorted(found, key=lambda d: (d.segment, d.format_name, d.list_name or ""))
+
+
+def segments_to_sync(warehouse: str | None, destinations: list[ConfiguredDestination],
+                     targets: dict[ConfiguredDestination, str]) -> set[ConfiguredDestination]:
+    """Destinations whose segment changed in this build, or whose last sync did not succeed (or never ran)."""
+    con = connect(warehouse, read_only=True)
+    try:
+        changed = set()
+        if table_exists(con, "segments", "segment_membership_changes"):
+            changed = {row[0] for row in con.execute(
+                "select distinct segment_name from segments.segment_membership_changes").fetchall()}
+        last_status = {}
+        if table_exists(con, *RUNS_TABLE.split(".")):
+            for destination, target, status in con.execute(
+                f"select destination, destination_target, arg_max(status, started_at) from {RUNS_TABLE} group by all"
+            ).fetchall():
+                last_status[destination, target] = status
+    finally:
+        con.close()
+    return {d for d in destinations
+            if d.segment in changed or last_status.get((d.format_name, targets[d])) != RUN_SUCCEEDED}
+
+
+def activate(warehouse: str | None, target_path: str, out_dir: str) -> str:
+    destinations = configured_destinations(target_path)
+    objects = {}
+    for configured in destinations:
+        if configured.format_name == activation.MARKETO:
+            objects[configured] = activation.MarketoDestination(configured.list_name or configured.segment)
+        else:
+            objects[configured] = activation.FileDestination(configured.format_name, out_dir)
+    targets = {d: objects[d].target(d.segment) for d in destinations}
+    due = segments_to_sync(warehouse, destinations, targets)
+    done, failures = [], []
+    for configured in destinations:
+        if configured not in due:
+            continue
+        label = f"{configured.segment} -> {configured.format_name}"
+        if configured.format_name == activation.MARKETO:
+            try:
+                MarketoConfig.from_env()
+            except MarketoError as error:  # not configured here: said, not failed (it is sent once configured)
+                done.append(f"{label} skipped ({error})")
+                continue
+        try:
+            _, result = activation.run(configured.segment, objects[configured], warehouse)
+        except Exception as error:  # one destination's failure does not stop the others
+            failures.append(f"{label}: {error}")
+            continue
+        done.append(f"{label} {result.status} (+{result.counts.added} -{result.counts.removed})")
+        if result.status != RUN_SUCCEEDED:
+            failures.append(f"{label}: {result.message}")
+    if failures:
+        raise PipelineError("; ".join(done + failures))
+    unchanged = len(destinations) - len(due)
+    return "; ".join(done + ([f"{unchanged} destination(s) unchanged"] if unchanged else [])) or "no destinations"
+
+
+# ----------------------------------------------------------------------------------------------
+# A cycle
+
+
+def run_cycle(drop: Path, warehouse: str | None = None, dbt_vars: str | None = None, target_path: str = "target",
+              out_dir: str = "out", wait: bool = False) -> CycleReport:
+    """Load, build, activate, under the pipeline lock. Raises cdp.warehouse.LockBusy if a cycle is running and
+    ``wait`` is false."""
+    report = CycleReport()
+    with exclusive_lock("pipeline", warehouse, wait=wait):
+        def do_load() -> str:
+            batches, rows = load_batches(drop, warehouse)
+            report.batch = ", ".join(batches) or None
+            return f"{len(batches)} batch(es), {rows:,} rows" if batches else "no new files"
+
+        if _timed(report, "load", do_load) is None:
+            return report
+        if _timed(report, "build", lambda: build(warehouse, dbt_vars, target_path)) is None:
+            return report
+        _timed(report, "activate", lambda: activate(warehouse, target_path, out_dir))
+    return report

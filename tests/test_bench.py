@@ -1,0 +1,32 @@
+"""The benchmark script at a tiny scale: every step runs, the figures and checks are reported (never asserted on:
+timings are the benchmark's output, not a test's)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO_ROOT
+
+
+def test_bench_runs_every_step_and_reports_json_and_a_table(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "bench.py"), "--accounts", "20", "--cache", str(tmp_path),
+         "--json", str(tmp_path / "results.json")],
+        cwd=REPO_ROOT, capture_output=True, text=True,
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = json.loads((tmp_path / "results.json").read_text())
+    for measure in ("floor_scan_s", "load_s", "full_build_s", "incremental_build_s", "freshness_s", "peak_rss_mb",
+                    "warehouse_mb"):
+        assert data[measure] > 0, measure
+    assert data["raw_activity_rows"] > 0 and data["incremental_rows"] > 0
+    assert [check["metric"] for check in data["checks"]] == [
+        "full dbt build", "full build / floor", "load / floor", "incremental / full build", "end-to-end freshness",
+        "peak memory (RSS)",
+    ]
+    assert "end-to-end freshness" in result.stdout and "heaviest models, full build" in result.stdout
+    # the freshness step's visit went through the pipeline and was moved aside
+    assert list((tmp_path / "run-20-seed1-app12" / "drop" / ".loaded").glob("*/marketo/activity_visit_webpage.*"))
