@@ -209,8 +209,7 @@ class Bench:
         self.result.incremental_rows = sum(counts.values())
         batches, _ = pipeline.load_batches(self.drop, str(self.warehouse))
         tables = pipeline.unbuilt_tables(str(self.warehouse))
-        self.result.incremental_build_s = self._dbt(
-            "incremental dbt build", "--select", *pipeline.selection(tables), "--exclude", "tag:demo")
+        self.result.incremental_build_s = self._dbt("incremental dbt build", *pipeline.incremental_build_args(tables))
         pipeline.mark_built(str(self.warehouse))
         self.result.heaviest_incremental = self._heaviest()
 

@@ -176,6 +176,12 @@ def selection(tables: list[str]) -> list[str]:
     return selected + list(TIME_DEPENDENT)
 
 
+def incremental_build_args(tables: list[str]) -> list[str]:
+    """The `dbt build` arguments of a cycle after the first: what ``tables`` affect, with their data tests. Unit
+    tests check the SQL, not the data: they run in `make test` (CI), not on every scheduled cycle."""
+    return ["--select", *selection(tables), "--exclude", "tag:demo", "--exclude-resource-type", "unit_test"]
+
+
 def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, target_path: str) -> None:
     command = [str(Path(sys.executable).with_name("dbt")), "build", *args, "--target-path", target_path]
     if dbt_vars:
@@ -209,7 +215,7 @@ def build(warehouse: str | None, dbt_vars: str | None, target_path: str) -> str:
         described = "everything (first build)"
     else:
         tables = unbuilt_tables(warehouse)
-        args = ["--select", *selection(tables), "--exclude", "tag:demo"]
+        args = incremental_build_args(tables)
         described = ("what " + ", ".join(tables) + " affect, and " if tables else "") + "the time-dependent models"
     dbt_build(args, warehouse, dbt_vars, target_path)
     mark_built(warehouse)
