@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from cdp import generator, pipeline
+from cdp.dbt_runner import DBT, dbt_env
 from cdp.raw_contract import load_contract
 from cdp.text_table import format_table
 from cdp.warehouse import PROJECT_ROOT
@@ -138,9 +139,8 @@ class Bench:
     # -- helpers ---------------------------------------------------------------------------
 
     def _env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETO_")}
-        return {**env, "CDP_DUCKDB_PATH": str(self.warehouse), "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-                "DBT_USE_COLORS": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        without_marketo = {k: v for k, v in os.environ.items() if not k.startswith("MARKETO_")}
+        return {**dbt_env(self.warehouse, without_marketo), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
     def _run(self, label: str, command: list[str]) -> float:
         log.info("%s ...", label)
@@ -153,7 +153,7 @@ class Bench:
         return seconds
 
     def _dbt(self, label: str, *args: str) -> float:
-        return self._run(label, [str(Path(sys.executable).with_name("dbt")), "build", *args,
+        return self._run(label, [str(DBT), "build", *args,
                                  "--target-path", str(self.target), "--log-path", str(self.work / "logs")])
 
     def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:

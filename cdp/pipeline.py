@@ -22,8 +22,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,11 +29,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cdp import activation
+from cdp.dbt_runner import run_dbt
 from cdp.loader import BATCHES_TABLE, LoadError, batch_loaded, load
 from cdp.marketo import MarketoConfig, MarketoError
 from cdp.sync import RUN_SUCCEEDED, RUNS_TABLE
 from cdp.text_table import format_table
-from cdp.warehouse import PROJECT_ROOT, connect, exclusive_lock, table_exists, warehouse_path
+from cdp.warehouse import PROJECT_ROOT, connect, exclusive_lock, table_exists
 
 log = logging.getLogger(__name__)
 
@@ -183,13 +182,9 @@ def incremental_build_args(tables: list[str]) -> list[str]:
 
 
 def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, target_path: str) -> None:
-    command = [str(Path(sys.executable).with_name("dbt")), "build", *args, "--target-path", target_path]
-    if dbt_vars:
-        command += ["--vars", dbt_vars]
-    env = {**os.environ, "CDP_DUCKDB_PATH": str(warehouse_path(warehouse)), "DBT_USE_COLORS": "false",
-           "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(PROJECT_ROOT))}
-    log.info("running %s", " ".join(command[1:]))
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    command = ["build", *args, "--target-path", target_path] + (["--vars", dbt_vars] if dbt_vars else [])
+    log.info("running dbt %s", " ".join(command))
+    result = run_dbt(command, warehouse)
     if result.returncode != 0:
         lines = [line.split("  ", 1)[-1].strip() for line in result.stdout.splitlines()]
         reasons = [line for line in lines if line.startswith(("Failure in", "Error in", "Compilation Error",

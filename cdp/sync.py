@@ -221,8 +221,6 @@ class SyncLog:
             raise SyncError(f"cannot record the sync in the warehouse: {error}") from error
         try:
             con.execute("begin")
-            for statement in STATE_DDL:
-                con.execute(statement)
             for sql, parameters in statements:
                 con.execute(sql, parameters)
             con.execute("commit")
@@ -233,6 +231,7 @@ class SyncLog:
         """Record the run as running; earlier runs of the same destination left running were interrupted."""
         plan = self.plan
         self._execute([
+            *((statement, None) for statement in STATE_DDL),  # the log's tables, on the first sync
             (
                 f"update {RUNS_TABLE} set status = ?, message = 'the process ended before the run finished'"
                 " where destination = ? and destination_target = ? and status = ?",

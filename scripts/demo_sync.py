@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cdp import activation  # noqa: E402
+from cdp.dbt_runner import run_dbt  # noqa: E402
 from cdp.pipeline import TIME_DEPENDENT  # noqa: E402
 from cdp.fake_marketo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeMarketo, RunningFakeMarketo  # noqa: E402
 from cdp.warehouse import warehouse_path  # noqa: E402
@@ -53,13 +53,10 @@ def show_list(fake: FakeMarketo) -> None:
 
 
 def rebuild(warehouse: Path, as_of: str | None) -> None:
-    command = [str(Path(sys.executable).with_name("dbt")), *REBUILD]
-    if as_of:
-        command += ["--vars", json.dumps({"as_of": as_of})]
-    env = {**os.environ, "CDP_DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(ROOT)}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    command = REBUILD + (["--vars", json.dumps({"as_of": as_of})] if as_of else [])
+    result = run_dbt(command, warehouse)
     if result.returncode != 0:
-        sys.exit(f"error: dbt {' '.join(command[1:])} failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+        sys.exit(f"error: dbt {' '.join(command)} failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
 
 
 def main() -> int:
