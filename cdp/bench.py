@@ -7,8 +7,10 @@ pipeline adds on top of reading the data, whatever the machine.
 The steps (each in its own process where memory is measured, so the peak RSS is that of dbt and DuckDB):
 1. generate the raw files (cdp.generator), cached in ``<cache>/data-<accounts>-seed<seed>/``;
 2. load them into a fresh warehouse (scripts/load_raw.py);
-3. the floor: ``select sum(hash(columns(*)))`` over every raw table, every column read once;
-4. ``dbt build`` of everything (models and tests);
+3. the floor: ``select sum(hash(columns(*)))`` over every raw table, every column read once; then ``dbt parse``
+   (timed apart: a scheduled deployment parses once per code change, not per build);
+4. ``dbt build`` of everything as a scheduled full build runs it: every model and its data tests (the unit tests
+   check SQL, not data, and run in `make test`);
 5. 1 % new activities (a generated batch) through one pipeline cycle: load, then the incremental build of what it
    affects (the build step is what is timed);
 6. freshness: a new-product page visit by a person at a >$1M account who is not in seg_new_product_upsell is
@@ -64,6 +66,7 @@ class BenchResult:
     raw_rows: int = 0
     raw_activity_rows: int = 0
     floor_scan_s: float = 0.0
+    parse_s: float = 0.0
     load_s: float = 0.0
     full_build_s: float = 0.0
     incremental_rows: int = 0
@@ -102,6 +105,7 @@ class BenchResult:
             ("generate", "cached" if self.generated_s is None else f"{self.generated_s:.1f} s"),
             ("raw scan (floor)", f"{self.floor_scan_s:.2f} s"),
             ("load", f"{self.load_s:.1f} s"),
+            ("dbt parse (once per code change, not in the builds)", f"{self.parse_s:.1f} s"),
             ("full dbt build", f"{self.full_build_s:.1f} s"),
             (f"incremental build (+{self.incremental_rows:,} activities)", f"{self.incremental_build_s:.1f} s"),
             ("end-to-end freshness", f"{self.freshness_s:.1f} s"),
@@ -199,8 +203,14 @@ class Bench:
                 con.execute(f"select count(*) from {t.qualified_name}").fetchone()[0]
                 for t in present if t.name.startswith("activity_"))
 
+    def parse(self) -> None:
+        """Parse the project once, untimed in the builds: a scheduled deployment keeps its target folder, so its
+        builds read the parsed project back (dbt's partial parsing) and parse again only after a code change."""
+        self.result.parse_s = self._run("dbt parse", [str(DBT), "parse", "--target-path", str(self.target),
+                                                      "--log-path", str(self.work / "logs")])
+
     def full_build(self) -> None:
-        self.result.full_build_s = self._dbt("full dbt build", "--exclude", "tag:demo")
+        self.result.full_build_s = self._dbt("full dbt build", *pipeline.full_build_args())
         self.result.heaviest_full = self._heaviest()
 
     def incremental_build(self) -> None:
@@ -259,6 +269,7 @@ class Bench:
                 shutil.rmtree(folder)
         self.load()
         self.floor()
+        self.parse()
         self.full_build()
         self.incremental_build()
         self.freshness()

@@ -1,7 +1,9 @@
 """Load a folder of raw files (DIR/<source>/<table>.csv or .parquet) into the warehouse's raw_<source> schemas.
 
-Every file is read into a temporary table and checked against the raw data contract (cdp.raw_contract) before
-anything is written; then all tables are written in one transaction, so the warehouse gets every file or none.
+Every file is checked against the raw data contract (cdp.raw_contract) before anything is written; then all tables
+are written in one transaction, so the warehouse gets every file or none. A Parquet file is read where it is (a
+temporary view: checked with one read, written with another, never held in memory whole); a CSV file is first read
+into a temporary table, which numbers its rows so that a bad value can be reported with its line.
 
 With `lenient`, a contract column whose values do not all read as its contract type is loaded as text (VARCHAR,
 the values as in the file) and reported as a warning instead of refusing the load; dbt staging then parses it and
@@ -78,13 +80,16 @@ class LoadedFile:
 
 @dataclass(frozen=True)
 class _Staged:
-    """A file read into the temporary table `name`; `columns` maps lower-case name -> (staged name, DuckDB type)."""
+    """A file readable as the temporary relation `name` (a view over a Parquet file, a table of a CSV file's rows);
+    `columns` maps lower-case name -> (staged name, DuckDB type); `row_number` is the 0-based position of a row in
+    the file, as a SQL expression over `name`."""
 
     file: PlannedFile
     name: str
     columns: dict[str, tuple[str, str]]
     duplicates: list[str]
     rows: int
+    row_number: str = "rowid"
     text_columns: tuple[str, ...] = ()  # contract columns (lower-case) to load as text instead of their type
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -192,20 +197,25 @@ def plan_load(directory: str | os.PathLike, contract: dict[str, Source] | None =
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file: PlannedFile, name: str) -> _Staged:
-    """Read the file into the temporary table `name`."""
+    """Make the file readable as the temporary relation `name`: a view over a Parquet file, a table of a CSV's rows."""
     if file.format == "csv":
-        reader = f"read_csv({_literal(str(file.path))}, {CSV_OPTIONS})"
+        con.execute(f"create or replace temp table {name} as "
+                    f"select * from read_csv({_literal(str(file.path))}, {CSV_OPTIONS})")
+        row_number = "rowid"
     else:
-        reader = f"read_parquet({_literal(str(file.path))})"
-    con.execute(f"create or replace temp table {name} as select * from {reader}")
+        con.execute(f"create or replace temp view {name} as "
+                    f"select * from read_parquet({_literal(str(file.path))}, file_row_number = true)")
+        row_number = "file_row_number"
     columns: dict[str, tuple[str, str]] = {}
     duplicates = []
     for column, column_type, *_ in con.execute(f"describe {name}").fetchall():
+        if file.format == "parquet" and column == "file_row_number":
+            continue  # added by the reader
         if column.lower() in columns:
             duplicates.append(column)
         columns.setdefault(column.lower(), (column, column_type))
     [(rows,)] = con.execute(f"select count(*) from {name}").fetchall()
-    return _Staged(file, name, columns, duplicates, rows)
+    return _Staged(file, name, columns, duplicates, rows, row_number)
 
 
 def _csv_line(con: duckdb.DuckDBPyConnection, stage: _Staged, rowid: int) -> int:
@@ -238,8 +248,8 @@ def _unreadable(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[_Unreada
     for column, name, source_type in typed:
         value, as_type = _read_as(_quote(name), source_type, column)
         bad = f"{value} is not null and {as_type} is null"
-        aggregates += [f"count(*) filter (where {bad})", f"min(rowid) filter (where {bad})",
-                       f"arg_min(cast({_quote(name)} as VARCHAR), rowid) filter (where {bad})"]
+        aggregates += [f"count(*) filter (where {bad})", f"min({stage.row_number}) filter (where {bad})",
+                       f"arg_min(cast({_quote(name)} as VARCHAR), {stage.row_number}) filter (where {bad})"]
     [found] = con.execute(f"select {', '.join(aggregates)} from {stage.name}").fetchall()
     unreadable = []
     for index, (column, _, _) in enumerate(typed):

@@ -175,10 +175,15 @@ def selection(tables: list[str]) -> list[str]:
     return selected + list(TIME_DEPENDENT)
 
 
+def full_build_args() -> list[str]:
+    """The `dbt build` arguments of a scheduled full build: every model with its data tests, without the demo.
+    Unit tests check the SQL, not the data: they run in `make test` (CI), not on every scheduled cycle."""
+    return ["--exclude", "tag:demo", "--exclude-resource-type", "unit_test"]
+
+
 def incremental_build_args(tables: list[str]) -> list[str]:
-    """The `dbt build` arguments of a cycle after the first: what ``tables`` affect, with their data tests. Unit
-    tests check the SQL, not the data: they run in `make test` (CI), not on every scheduled cycle."""
-    return ["--select", *selection(tables), "--exclude", "tag:demo", "--exclude-resource-type", "unit_test"]
+    """The `dbt build` arguments of a cycle after the first: what ``tables`` affect, with their data tests."""
+    return ["--select", *selection(tables), *full_build_args()]
 
 
 def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, target_path: str) -> None:
@@ -206,7 +211,7 @@ def mark_built(warehouse: str | None) -> None:
 
 def build(warehouse: str | None, dbt_vars: str | None, target_path: str) -> str:
     if not is_built(warehouse):
-        args = ["--exclude", "tag:demo"]
+        args = full_build_args()
         described = "everything (first build)"
     else:
         tables = unbuilt_tables(warehouse)

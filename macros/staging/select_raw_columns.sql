@@ -42,20 +42,40 @@
         {%- if key is none -%}
             {{ raw_select }}
         {%- else -%}
+            {%- set rows_read -%}
+                select * from ({{ raw_select }}) as raw_rows
+                {%- if changed_since is not none %}
+                where coalesce({{ key }}, '') in (
+                    select coalesce({{ key }}, '') from ({{ raw_select }}) as loaded_rows
+                    where loaded_rows._fivetran_synced is null or loaded_rows._fivetran_synced > {{ changed_since }}
+                )
+                {%- endif -%}
+            {%- endset -%}
+            {%- set repeated_keys -%}
+                select coalesce({{ key }}, '') from ({{ rows_read }}) as keyed
+                group by coalesce({{ key }}, '')
+                having count(*) > 1
+            {%- endset -%}
+            {#- Most ids have one row: only the rows of repeated ids go through the window (partitioning every row
+                of a large table costs more than finding the few repeated ids). -#}
             select
-                raw_rows.*,
+                read_rows.*,
+                {{ key }} as _version_key,
+                1 as _version_rank
+            from ({{ rows_read }}) as read_rows
+            where coalesce({{ key }}, '') not in ({{ repeated_keys }})
+
+            union all
+
+            select
+                read_rows.*,
                 {{ key }} as _version_key,
                 row_number() over (
                     partition by {{ key }}
                     order by {{ (version_order ~ ', ') if version_order }}{{ (tiebreak + [key]) | join(', ') }}
                 ) as _version_rank
-            from ({{ raw_select }}) as raw_rows
-            {%- if changed_since is not none %}
-            where coalesce({{ key }}, '') in (
-                select coalesce({{ key }}, '') from ({{ raw_select }}) as loaded_rows
-                where loaded_rows._fivetran_synced is null or loaded_rows._fivetran_synced > {{ changed_since }}
-            )
-            {%- endif -%}
+            from ({{ rows_read }}) as read_rows
+            where coalesce({{ key }}, '') in ({{ repeated_keys }})
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

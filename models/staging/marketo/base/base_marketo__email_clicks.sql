@@ -35,7 +35,7 @@ renamed as (
         _fivetran_synced,
         _fivetran_active,
         _unreadable_columns,
-        _version_key,
+        coalesce(_version_key, '') as _replace_key,
         _version_rank
     from source
 ),
@@ -51,8 +51,7 @@ final as (
                 ('lead_id is null', 'missing_required_id', "'lead_id is empty'"),
                 ('clicked_at is null', 'missing_required_value', "'activity_date is empty'"),
             ]
-        ) }},
-        coalesce(_version_key, '') as _replace_key
+        ) }}
     from renamed
 )
 

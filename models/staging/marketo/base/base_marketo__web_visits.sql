@@ -38,7 +38,7 @@ renamed as (
         _fivetran_synced,
         _fivetran_active,
         _unreadable_columns,
-        _version_key,
+        coalesce(_version_key, '') as _replace_key,
         _version_rank
     from source
 ),
@@ -55,8 +55,7 @@ final as (
                 ('visited_at is null', 'missing_required_value', "'activity_date is empty'"),
                 ('page_url is null', 'missing_required_value', "'webpage_url is empty'"),
             ]
-        ) }},
-        coalesce(_version_key, '') as _replace_key
+        ) }}
     from renamed
 )
 
