@@ -1,5 +1,8 @@
 -- Candidates of the segment of segments seg_upsell_decision_makers: every person's traits with whether they are
--- in seg_new_product_upsell, so the segment and scripts/explain.py read one relation.
+-- in seg_new_product_upsell, so the segment and scripts/explain.py read one relation. A view: a join of person_traits
+-- with one segment, cheaper to read than to store a second copy of every person's traits.
+{{ config(materialized='view') }}
+
 with
 
 traits as (
