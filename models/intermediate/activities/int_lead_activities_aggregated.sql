@@ -44,6 +44,13 @@
     ('last_email_click_at', "{a}.activity_type = 'email_click'"),
 ] %}
 {%- set count_columns = [('activity_count', 'true'), ('web_visit_count', "{a}.activity_type = 'web_visit'")] %}
+{#- the names of the window counts: <prefix>_<days>d -#}
+{%- set count_names = [] %}
+{%- for prefix, condition in count_columns %}
+    {%- for days in window_days %}
+        {%- do count_names.append(prefix ~ '_' ~ days ~ 'd') %}
+    {%- endfor %}
+{%- endfor %}
 
 with
 
@@ -294,24 +301,12 @@ activities as (
 
     added_rows as (
         select
-            {{ cdp.later_of('held.last_activity_at', 'added.last_activity_at') }}
-                as last_activity_at,
-            {{ cdp.later_of('held.last_web_visit_at', 'added.last_web_visit_at') }}
-                as last_web_visit_at,
-            {{ cdp.later_of('held.last_new_product_page_visit_at', 'added.last_new_product_page_visit_at') }}
-                as last_new_product_page_visit_at,
-            {{ cdp.later_of('held.last_form_fill_at', 'added.last_form_fill_at') }}
-                as last_form_fill_at,
-            {{ cdp.later_of('held.last_email_open_at', 'added.last_email_open_at') }}
-                as last_email_open_at,
-            {{ cdp.later_of('held.last_email_click_at', 'added.last_email_click_at') }}
-                as last_email_click_at,
-            coalesce(held.activity_count_7d, 0) + added.activity_count_7d as activity_count_7d,
-            coalesce(held.activity_count_30d, 0) + added.activity_count_30d as activity_count_30d,
-            coalesce(held.activity_count_90d, 0) + added.activity_count_90d as activity_count_90d,
-            coalesce(held.web_visit_count_7d, 0) + added.web_visit_count_7d as web_visit_count_7d,
-            coalesce(held.web_visit_count_30d, 0) + added.web_visit_count_30d as web_visit_count_30d,
-            coalesce(held.web_visit_count_90d, 0) + added.web_visit_count_90d as web_visit_count_90d,
+            {%- for column, condition in last_at_columns %}
+                {{ cdp.later_of('held.' ~ column, 'added.' ~ column) }} as {{ column }},
+            {%- endfor %}
+            {%- for column in count_names %}
+                coalesce(held.{{ column }}, 0) + added.{{ column }} as {{ column }},
+            {%- endfor %}
             added.lead_id
         from added
         left join {{ this }} as held on added.lead_id = held.lead_id
@@ -353,18 +348,12 @@ recomputed as (
 -- A row for every recomputed lead (incremental runs: of zeros when it no longer has activity).
 recomputed_rows as (
     select
-        recomputed.last_activity_at,
-        recomputed.last_web_visit_at,
-        recomputed.last_new_product_page_visit_at,
-        recomputed.last_form_fill_at,
-        recomputed.last_email_open_at,
-        recomputed.last_email_click_at,
-        coalesce(recomputed.activity_count_7d, 0) as activity_count_7d,
-        coalesce(recomputed.activity_count_30d, 0) as activity_count_30d,
-        coalesce(recomputed.activity_count_90d, 0) as activity_count_90d,
-        coalesce(recomputed.web_visit_count_7d, 0) as web_visit_count_7d,
-        coalesce(recomputed.web_visit_count_30d, 0) as web_visit_count_30d,
-        coalesce(recomputed.web_visit_count_90d, 0) as web_visit_count_90d,
+        {%- for column, condition in last_at_columns %}
+            recomputed.{{ column }},
+        {%- endfor %}
+        {%- for column in count_names %}
+            coalesce(recomputed.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
         recomputed_keys.lead_id
     from {{ 'recomputed_leads' if incremental_run else 'recomputed' }} as recomputed_keys
     left join recomputed on recomputed_keys.lead_id = recomputed.lead_id
@@ -381,18 +370,12 @@ changed_leads as (
 final as (
     select
         changed_leads.lead_id,
-        changed_leads.last_activity_at,
-        changed_leads.last_web_visit_at,
-        changed_leads.last_new_product_page_visit_at,
-        changed_leads.last_form_fill_at,
-        changed_leads.last_email_open_at,
-        changed_leads.last_email_click_at,
-        cast(changed_leads.activity_count_7d as {{ dbt.type_bigint() }}) as activity_count_7d,
-        cast(changed_leads.activity_count_30d as {{ dbt.type_bigint() }}) as activity_count_30d,
-        cast(changed_leads.activity_count_90d as {{ dbt.type_bigint() }}) as activity_count_90d,
-        cast(changed_leads.web_visit_count_7d as {{ dbt.type_bigint() }}) as web_visit_count_7d,
-        cast(changed_leads.web_visit_count_30d as {{ dbt.type_bigint() }}) as web_visit_count_30d,
-        cast(changed_leads.web_visit_count_90d as {{ dbt.type_bigint() }}) as web_visit_count_90d,
+        {%- for column, condition in last_at_columns %}
+            changed_leads.{{ column }},
+        {%- endfor %}
+        {%- for column in count_names %}
+            cast(changed_leads.{{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
+        {%- endfor %}
         as_of.as_of_at,
         as_of.new_product_page_pattern,
         {{ cdp.run_started_timestamp() }} as _processed_at
