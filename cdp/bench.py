@@ -156,8 +156,8 @@ class Bench:
         log.info("%s: %.1f s", label, seconds)
         return seconds
 
-    def _dbt(self, label: str, *args: str) -> float:
-        return self._run(label, [str(DBT), "build", *args,
+    def _dbt(self, label: str, command: str, *args: str) -> float:
+        return self._run(label, [str(DBT), command, *args,
                                  "--target-path", str(self.target), "--log-path", str(self.work / "logs")])
 
     def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:
@@ -206,11 +206,10 @@ class Bench:
     def parse(self) -> None:
         """Parse the project once, untimed in the builds: a scheduled deployment keeps its target folder, so its
         builds read the parsed project back (dbt's partial parsing) and parse again only after a code change."""
-        self.result.parse_s = self._run("dbt parse", [str(DBT), "parse", "--target-path", str(self.target),
-                                                      "--log-path", str(self.work / "logs")])
+        self.result.parse_s = self._dbt("dbt parse", "parse")
 
     def full_build(self) -> None:
-        self.result.full_build_s = self._dbt("full dbt build", *pipeline.full_build_args())
+        self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
         self.result.heaviest_full = self._heaviest()
 
     def incremental_build(self) -> None:
@@ -219,7 +218,8 @@ class Bench:
         self.result.incremental_rows = sum(counts.values())
         batches, _ = pipeline.load_batches(self.drop, str(self.warehouse))
         tables = pipeline.unbuilt_tables(str(self.warehouse))
-        self.result.incremental_build_s = self._dbt("incremental dbt build", *pipeline.incremental_build_args(tables))
+        self.result.incremental_build_s = self._dbt("incremental dbt build", "build",
+                                                    *pipeline.incremental_build_args(tables))
         pipeline.mark_built(str(self.warehouse))
         self.result.heaviest_incremental = self._heaviest()
 

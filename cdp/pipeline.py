@@ -175,15 +175,19 @@ def selection(tables: list[str]) -> list[str]:
     return selected + list(TIME_DEPENDENT)
 
 
+# What no scheduled build runs: the demo, and the unit tests, which check the SQL, not the data (they run in
+# `make test`).
+SCHEDULED_EXCLUDES = ("--exclude", "tag:demo", "--exclude-resource-type", "unit_test")
+
+
 def full_build_args() -> list[str]:
-    """The `dbt build` arguments of a scheduled full build: every model with its data tests, without the demo.
-    Unit tests check the SQL, not the data: they run in `make test` (CI), not on every scheduled cycle."""
-    return ["--exclude", "tag:demo", "--exclude-resource-type", "unit_test"]
+    """The `dbt build` arguments of a scheduled full build: every model with its data tests."""
+    return list(SCHEDULED_EXCLUDES)
 
 
 def incremental_build_args(tables: list[str]) -> list[str]:
     """The `dbt build` arguments of a cycle after the first: what ``tables`` affect, with their data tests."""
-    return ["--select", *selection(tables), *full_build_args()]
+    return ["--select", *selection(tables), *SCHEDULED_EXCLUDES]
 
 
 def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, target_path: str) -> None:

@@ -57,7 +57,8 @@
                 having count(*) > 1
             {%- endset -%}
             {#- Most ids have one row: only the rows of repeated ids go through the window (partitioning every row
-                of a large table costs more than finding the few repeated ids). -#}
+                of a large table costs more than finding the few repeated ids). The rows are read again in each
+                branch rather than shared in a CTE: DuckDB materialises a CTE read twice, which is slower. -#}
             select
                 read_rows.*,
                 {{ key }} as _version_key,
