@@ -113,3 +113,58 @@ def load_contract(root: Path = CONTRACT_DIR) -> dict[str, Source]:
     if not contract:
         raise ContractError(f"no raw contract found ({root}/{CONTRACT_GLOB})")
     return contract
+
+
+# dbt compiles unit tests without the project's graph, so the source definitions cannot be read there. This macro
+# carries the contract's column names and logical types into that context (see macros/tests/unit_test_fixtures.sql);
+# it is generated from the source ymls, and a build stops when the two differ (macro raw_columns_select).
+CONTRACT_MACRO = PROJECT_ROOT / "macros" / "staging" / "raw_contract_columns.sql"
+CONTRACT_MACRO_COMMAND = "make raw-contract-macro"
+
+
+def render_contract_macro(contract: dict[str, Source]) -> str:
+    """The text of macros/staging/raw_contract_columns.sql for `contract`."""
+    lines = [
+        "{#",
+        "    Generated from the raw data contract (models/staging/<source>/_<source>__sources.yml) by",
+        f"    `{CONTRACT_MACRO_COMMAND}`: do not edit. Every raw table's columns and logical types, for the",
+        "    unit-test fixtures of raw tables (macro get_fixture_sql), which dbt compiles without the project's graph.",
+        "    A build stops when this copy and the yml differ (macro raw_columns_select).",
+        "#}",
+        "{% macro raw_contract_columns() -%}",
+        "    {{ return({",
+    ]
+    tables = [table for source in contract.values() for table in source.tables.values()]
+    for index, table in enumerate(tables):
+        lines.append(f"        '{table.source}.{table.name}': [")
+        lines += [f"            ['{column.name}', '{column.logical_type}']" + ("," if position < len(table.columns) - 1 else "")
+                  for position, column in enumerate(table.columns)]
+        lines.append("        ]" + ("," if index < len(tables) - 1 else ""))
+    lines += ["    }) }}", "{%- endmacro %}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m cdp.raw_contract [--check]`: write (or check) the generated contract macro."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cdp.raw_contract",
+                                     description=f"Write {CONTRACT_MACRO.relative_to(PROJECT_ROOT)} from the raw "
+                                                 "data contract (the source ymls).")
+    parser.add_argument("--check", action="store_true", help="only check that the file is up to date (exit 1 if not)")
+    args = parser.parse_args(argv)
+    text = render_contract_macro(load_contract())
+    current = CONTRACT_MACRO.read_text() if CONTRACT_MACRO.exists() else None
+    if args.check:
+        if current != text:
+            print(f"{CONTRACT_MACRO} is out of date with the source ymls: run `{CONTRACT_MACRO_COMMAND}`")
+            return 1
+        return 0
+    if current != text:
+        CONTRACT_MACRO.write_text(text)
+        print(f"wrote {CONTRACT_MACRO}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

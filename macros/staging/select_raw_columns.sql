@@ -32,7 +32,7 @@
     {%- else -%}
         {%- set tiebreak = [] -%}
         {%- if model.resource_type == 'unit_test' -%}
-            {#- A unit test's fixture already has every column of the raw table (dbt reads them from the warehouse),
+            {#- A unit test's fixture has exactly the contract's columns in their types (macro get_fixture_sql),
                 and the source definitions are not available here: read it as it is. -#}
             {%- set raw_select = 'select *, cast(null as ' ~ dbt.type_string() ~ ') as _unreadable_columns from '
                 ~ source_relation -%}
@@ -85,6 +85,16 @@
 {# The typed select over one raw table (see select_raw_columns); appends tie-break order terms to `tiebreak`. #}
 {% macro raw_columns_select(source_name, table_name, source_relation, tiebreak) -%}
     {%- set contract = raw_contract(source_name, table_name) -%}
+    {%- set declared = [] -%}
+    {%- for column in contract.columns -%}
+        {%- do declared.append([column.name, column.data_type]) -%}
+    {%- endfor -%}
+    {%- if declared != cdp.raw_contract_columns().get(source_name ~ '.' ~ table_name) -%}
+        {{ exceptions.raise_compiler_error(
+            "macros/staging/raw_contract_columns.sql is out of date with the raw data contract of "
+            ~ source_name ~ "." ~ table_name ~ " (" ~ contract.path ~ "): run `make raw-contract-macro`."
+        ) }}
+    {%- endif -%}
     {#- Looked up from the source definition, not from source(): in a unit test source() names the fixture. -#}
     {%- set relation = adapter.get_relation(
         database=contract.database, schema=contract.schema, identifier=contract.identifier
