@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from cdp.raw_contract import Column, Source, Table, load_contract
+from cdp.raw_formats import EXAMPLES, TIMESTAMP_PATTERN, parse_sql
 from cdp.text_table import format_table
 from cdp.warehouse import connect, table_exists
 
@@ -29,19 +31,6 @@ FORMATS = {".csv": "csv", ".parquet": "parquet"}
 # A fixed dialect: the sniffer then cannot mistake a ragged line for the header.
 CSV_OPTIONS = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', skip = 0"
 
-TRUE_WORDS = ("true", "t", "1", "yes")
-FALSE_WORDS = ("false", "f", "0", "no")
-INTEGER_PATTERN = r"[+-]?[0-9]+"
-DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-UTC_SUFFIX = r"(Z|\+00:00)"
-TIMESTAMP_PATTERN = DATE_PATTERN + r"[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?" + UTC_SUFFIX + "?"
-EXPECTED = {
-    "boolean": "/".join(TRUE_WORDS + FALSE_WORDS),
-    "integer": "a whole number",
-    "float": "a number",
-    "date": "YYYY-MM-DD",
-    "timestamp": "YYYY-MM-DD HH:MM:SS[.ffffff][Z|+00:00]",
-}
 FLOAT_TYPES = ("FLOAT", "DOUBLE", "DECIMAL")
 NUMBER_TYPES = FLOAT_TYPES + ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                               "UINTEGER", "UBIGINT", "UHUGEINT")
@@ -126,34 +115,12 @@ def _brief(error: BaseException) -> str:
     return _truncate("; ".join(lines), 300)
 
 
-def _in_list(words: tuple[str, ...]) -> str:
-    return ", ".join(_literal(word) for word in words)
-
-
-def _parse_text(value: str, logical_type: str) -> str:
-    """SQL reading the (trimmed, non-empty) text `value` as `logical_type`; NULL where it cannot be read."""
-    if logical_type == "boolean":
-        return (f"case when lower({value}) in ({_in_list(TRUE_WORDS)}) then true "
-                f"when lower({value}) in ({_in_list(FALSE_WORDS)}) then false end")
-    if logical_type == "integer":
-        return f"case when regexp_full_match({value}, '{INTEGER_PATTERN}') then try_cast({value} as BIGINT) end"
-    if logical_type == "float":
-        return f"try_cast({value} as DOUBLE)"
-    if logical_type == "date":
-        return f"case when regexp_full_match({value}, '{DATE_PATTERN}') then try_cast({value} as DATE) end"
-    if logical_type == "timestamp":
-        return (f"case when regexp_full_match({value}, '{TIMESTAMP_PATTERN}') "
-                f"then try_cast(regexp_replace({value}, '{UTC_SUFFIX}$', '') as TIMESTAMP) end")
-    raise ValueError(f"unknown contract type {logical_type!r}")
-
-
 def _read_as(column: str, source_type: str, contract: Column) -> tuple[str, str]:
     """(value, typed): SQL for the value (NULL if empty) and for it as the contract type (NULL if unreadable)."""
     if contract.logical_type == "string":
         return column, f"cast({column} as VARCHAR)"
     if source_type == "VARCHAR":
-        value = f"nullif(trim({column}), '')"
-        return value, _parse_text(value, contract.logical_type)
+        return f"nullif(trim({column}), '')", parse_sql(column, contract.logical_type)
     if contract.logical_type == "integer" and source_type.startswith(FLOAT_TYPES):
         return column, f"case when {column} = trunc({column}) then try_cast({column} as BIGINT) end"
     if contract.logical_type == "boolean" and source_type.startswith(NUMBER_TYPES):
@@ -261,18 +228,25 @@ def _unreadable(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[_Unreada
     return unreadable
 
 
+def _why(bad: _Unreadable) -> str:
+    """Why the value cannot be read, with the formats the column takes."""
+    if bad.column.logical_type == "date" and re.match(TIMESTAMP_PATTERN, bad.value.strip()):
+        return ("it has a time of day or an offset, which a date would drop; a date column takes a date, or a "
+                f"date-time at midnight UTC: {EXAMPLES['date']}")
+    return f"expected {EXAMPLES[bad.column.logical_type]}"
+
+
 def _unreadable_problem(stage: _Staged, bad: _Unreadable) -> str:
     """The error for a column with unreadable values (a strict load)."""
     more = f"; {bad.count:,} rows of this column cannot be read" if bad.count > 1 else ""
     return (f"{stage.file.path}: table {stage.file.table.qualified_name}, column '{bad.column.name}', {bad.where}: "
-            f"cannot read {_truncate(bad.value, 60)!r} as {bad.column.logical_type} "
-            f"(expected {EXPECTED[bad.column.logical_type]}){more}")
+            f"cannot read {_truncate(bad.value, 60)!r} as {bad.column.logical_type} ({_why(bad)}){more}")
 
 
 def _unreadable_warning(stage: _Staged, bad: _Unreadable) -> str:
     """The warning for a column with unreadable values (a lenient load: it is loaded as text)."""
     return (f"{stage.file.path}: column {bad.column.name} has {bad.count:,} value(s) that are not a valid "
-            f"{bad.column.logical_type} (expected {EXPECTED[bad.column.logical_type]}), e.g. {bad.where}: "
+            f"{bad.column.logical_type} ({_why(bad)}), e.g. {bad.where}: "
             f"{_truncate(bad.value, 60)!r}; loaded as text")
 
 
@@ -320,12 +294,29 @@ def _select(stage: _Staged) -> str:
     return f"select {', '.join(items)} from {stage.name}"
 
 
+def _add_new_columns(con: duckdb.DuckDBPyConnection, stage: _Staged, target: str) -> None:
+    """Before an append: add the file's columns that the existing table lacks (a loader that lands a new field
+    adds a column), typed as a load would create them; the table's earlier rows hold null there."""
+    table = stage.file.table
+    existing = {name for (name,) in con.execute(
+        "select lower(column_name) from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [table.schema, table.name]).fetchall()}
+    for lower, (_, source_type) in stage.columns.items():
+        if lower in existing:
+            continue
+        column = table.column(lower)
+        sql_type = source_type if column is None else "VARCHAR" if lower in stage.text_columns else column.duckdb_type
+        con.execute(f"alter table {target} add column {_quote(lower)} {sql_type}")
+
+
 def _write(con: duckdb.DuckDBPyConnection, stage: _Staged, append: bool) -> LoadedFile:
     table = stage.file.table
     target = f"{_quote(table.schema)}.{_quote(table.name)}"
     try:
         con.execute(f"create schema if not exists {_quote(table.schema)}")
         if append and table_exists(con, table.schema, table.name):
+            _add_new_columns(con, stage, target)
             con.execute(f"insert into {target} by name {_select(stage)}")
             mode = "append"
         else:

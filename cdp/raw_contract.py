@@ -119,6 +119,8 @@ def load_contract(root: Path = CONTRACT_DIR) -> dict[str, Source]:
 # carries the contract's column names and logical types into that context (see macros/tests/unit_test_fixtures.sql);
 # it is generated from the source ymls, and a build stops when the two differ (macro raw_columns_select).
 CONTRACT_MACRO = PROJECT_ROOT / "macros" / "staging" / "raw_contract_columns.sql"
+# The formats of raw text (cdp/raw_formats.py) reach dbt the same way.
+FORMATS_MACRO = PROJECT_ROOT / "macros" / "staging" / "raw_value_formats.sql"
 CONTRACT_MACRO_COMMAND = "make raw-contract-macro"
 
 
@@ -153,17 +155,20 @@ def main(argv: list[str] | None = None) -> int:
                                                  "data contract (the source ymls).")
     parser.add_argument("--check", action="store_true", help="only check that the file is up to date (exit 1 if not)")
     args = parser.parse_args(argv)
-    text = render_contract_macro(load_contract())
-    current = CONTRACT_MACRO.read_text() if CONTRACT_MACRO.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{CONTRACT_MACRO} is out of date with the source ymls: run `{CONTRACT_MACRO_COMMAND}`")
-            return 1
-        return 0
-    if current != text:
-        CONTRACT_MACRO.write_text(text)
-        print(f"wrote {CONTRACT_MACRO}")
-    return 0
+    from cdp.raw_formats import render_formats_macro
+
+    stale = 0
+    for path, text in ((CONTRACT_MACRO, render_contract_macro(load_contract())),
+                       (FORMATS_MACRO, render_formats_macro())):
+        if (path.read_text() if path.exists() else None) == text:
+            continue
+        if args.check:
+            print(f"{path.relative_to(PROJECT_ROOT)} is out of date: run `{CONTRACT_MACRO_COMMAND}`")
+            stale += 1
+        else:
+            path.write_text(text)
+            print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

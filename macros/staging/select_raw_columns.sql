@@ -4,8 +4,9 @@
     select_raw_columns(source_name, table_name, key=none, version_order=none) renders a `select` over the raw table
     with every contract column, cast to its contract type, one row per raw row:
       - a column present in the relation is read and cast; when the landing holds it as text but the contract says
-        otherwise (a lenient load, a CSV dump), it is parsed with try_cast and the names of the columns whose value
-        could not be read are listed in `_unreadable_columns` (null when every value was read);
+        otherwise (a lenient load, a CSV dump), it is read with parse_raw_text (the formats the loader reads) and
+        the names of the columns whose value could not be read are listed in `_unreadable_columns` (null when
+        every value was read);
       - an optional column that is absent is read as a typed null; extra columns are ignored;
       - a required column that is absent stops the run with an error naming the table, the column and the var
         that points at the schema;
@@ -126,10 +127,10 @@
         {%- if column.name not in present %}
         cast(null as {{ sql_type }}) as {{ column.name }},
         {%- elif column.data_type != 'string' and present[column.name].is_string() %}
-        {{ cdp.try_cast(quoted, sql_type) }} as {{ column.name }},
+        {{ cdp.parse_raw_text(quoted, column.data_type) }} as {{ column.name }},
             {%- do unreadable_checks.append(
-                "case when trim(" ~ quoted ~ ") <> '' and " ~ cdp.try_cast(quoted, sql_type)
-                ~ " is null then '" ~ column.name ~ "' end"
+                "case when trim(" ~ quoted ~ ") <> '' and (" ~ cdp.parse_raw_text(quoted, column.data_type)
+                ~ ") is null then '" ~ column.name ~ "' end"
             ) -%}
         {%- else %}
         cast({{ quoted }} as {{ sql_type }}) as {{ column.name }},
