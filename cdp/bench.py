@@ -36,7 +36,8 @@ import duckdb
 
 from cdp import generator, pipeline
 from cdp.dbt_runner import DBT, dbt_env
-from cdp.raw_contract import load_contract
+from cdp.raw_contract import Table, load_contract
+from cdp.sql import quote_identifier
 from cdp.text_table import format_table
 from cdp.warehouse import PROJECT_ROOT
 
@@ -126,6 +127,11 @@ class BenchResult:
         return "\n".join(lines)
 
 
+def _relation(table: Table) -> str:
+    """A raw table's name in SQL, each part quoted (the names come from the contract yml)."""
+    return f"{quote_identifier(table.schema)}.{quote_identifier(table.name)}"
+
+
 class Bench:
     def __init__(self, accounts: int, seed: int, cache: Path,
                  activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON) -> None:
@@ -195,12 +201,12 @@ class Bench:
                 [t.schema, t.name]).fetchone()[0]]
             started = time.monotonic()
             for table in present:
-                con.execute(f"select sum(hash(columns(*))) from {table.qualified_name}").fetchall()
+                con.execute(f"select sum(hash(columns(*))) from {_relation(table)}").fetchall()
             self.result.floor_scan_s = time.monotonic() - started
-            self.result.raw_rows = sum(con.execute(f"select count(*) from {t.qualified_name}").fetchone()[0]
+            self.result.raw_rows = sum(con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
                                        for t in present)
             self.result.raw_activity_rows = sum(
-                con.execute(f"select count(*) from {t.qualified_name}").fetchone()[0]
+                con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
                 for t in present if t.name.startswith("activity_"))
 
     def parse(self) -> None:
@@ -246,11 +252,11 @@ class Bench:
         started = time.monotonic()
         with duckdb.connect() as con:
             con.execute(
-                f"copy (select 'bench-fresh-1' as id, ? as lead_id, ?::timestamp as activity_date,"
+                "copy (select 'bench-fresh-1' as id, ? as lead_id, ?::timestamp as activity_date,"
                 " 'https://www.example.com/products/new-platform' as webpage_url, 'New Platform' as"
                 " primary_attribute_value, ?::timestamp as _fivetran_synced, true as _fivetran_active)"
-                f" to '{visit / 'activity_visit_webpage.parquet'}' (format parquet)",
-                [lead_id, now - timedelta(minutes=1), now])
+                " to ? (format parquet)",
+                [lead_id, now - timedelta(minutes=1), now, (visit / "activity_visit_webpage.parquet").as_posix()])
         self._run("pipeline cycle", [sys.executable, str(PROJECT_ROOT / "scripts" / "run_pipeline.py"),
                                      "--drop", str(self.drop), "--warehouse", str(self.warehouse),
                                      "--out", str(self.out), "--target-path", str(self.target)])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from cdp.sql import quote_identifier
 from cdp.text_table import format_table
 
 SAMPLE_ROWS = 5
@@ -32,12 +33,18 @@ class ModelComparison:
         return self.problem is None and not self.only_left_count and not self.only_right_count
 
 
-def _scan(folder: Path) -> str:
-    return f"read_parquet('{(folder / '*.parquet').as_posix()}')"
+# A model's export in a query; its parameter is the model's files (_files).
+SCAN = "read_parquet(?)"
+
+
+def _files(folder: Path) -> str:
+    """The glob of a model's Parquet files, bound to SCAN's parameter."""
+    return (folder / "*.parquet").as_posix()
 
 
 def _schema(con: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[str, str]]:
-    return [(name, kind) for name, kind, *_ in con.execute(f"describe select * from {_scan(folder)}").fetchall()]
+    described = con.execute(f"describe select * from {SCAN}", [_files(folder)]).fetchall()
+    return [(name, kind) for name, kind, *_ in described]
 
 
 def compare_model(con: duckdb.DuckDBPyConnection, model: str, left: Path, right: Path) -> ModelComparison:
@@ -46,18 +53,19 @@ def compare_model(con: duckdb.DuckDBPyConnection, model: str, left: Path, right:
     if missing:
         return ModelComparison(model, None, None, [], [], problem=f"no export in {', '.join(missing)}")
     left_schema, right_schema = _schema(con, left), _schema(con, right)
-    left_count = con.execute(f"select count(*) from {_scan(left)}").fetchone()[0]
-    right_count = con.execute(f"select count(*) from {_scan(right)}").fetchone()[0]
+    left_count = con.execute(f"select count(*) from {SCAN}", [_files(left)]).fetchone()[0]
+    right_count = con.execute(f"select count(*) from {SCAN}", [_files(right)]).fetchone()[0]
     if left_schema != right_schema:
         return ModelComparison(
             model, left_count, right_count, [], [], problem=f"columns differ: {left_schema} vs {right_schema}"
         )
-    columns = ", ".join(f'"{name}"' for name, _ in left_schema)
+    columns = ", ".join(quote_identifier(name) for name, _ in left_schema)
+    query = f"select {columns} from {SCAN} except all select {columns} from {SCAN}"
 
     def difference(first: Path, second: Path) -> tuple[int, list[tuple]]:
-        query = f"select {columns} from {_scan(first)} except all select {columns} from {_scan(second)}"
-        count = con.execute(f"select count(*) from ({query})").fetchone()[0]
-        sample = con.execute(f"{query} order by all limit {SAMPLE_ROWS}").fetchall() if count else []
+        files = [_files(first), _files(second)]
+        count = con.execute(f"select count(*) from ({query})", files).fetchone()[0]
+        sample = con.execute(f"{query} order by all limit {SAMPLE_ROWS}", files).fetchall() if count else []
         return count, sample
 
     only_left_count, only_left = difference(left, right)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from cdp.sql import quote_identifier
 from cdp.text_table import format_table
 from cdp.warehouse import WarehouseError, connect, table_exists
 
@@ -46,6 +47,11 @@ def _require_built(con: duckdb.DuckDBPyConnection) -> None:
                           ("marts", "dim_persons")):
         if not table_exists(con, schema, table):
             raise ExplainError(f"the warehouse has no table {schema}.{table}: run dbt build first")
+
+
+def _relation(schema_and_table: str) -> str:
+    """A stored ``schema.table`` as SQL, each part quoted."""
+    return ".".join(quote_identifier(part) for part in schema_and_table.split(".", 1))
 
 
 def find_person(con: duckdb.DuckDBPyConnection, email: str | None, person_id: str | None) -> tuple[str, str | None, bool]:
@@ -95,9 +101,10 @@ def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = No
     for name, description, relation, key, value_sql, passes_sql in definitions:
         subjects = [person_id] if key == "person_id" else [row[0] for row in accounts]
         for subject in subjects:
+            # value_sql and passes_sql are SQL by design (rendered by dbt from the project's segment definitions)
             row = con.execute(
                 f"select cast(({value_sql}) as varchar), coalesce(({passes_sql}), false), cast(as_of_at as varchar)"
-                f" from {relation} where {key} = ?",
+                f" from {_relation(relation)} where {quote_identifier(key)} = ?",
                 [subject],
             ).fetchone()
             value, passed, as_of = row if row else (None, False, as_of)

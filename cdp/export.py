@@ -26,6 +26,7 @@ from typing import TextIO
 
 import duckdb
 
+from cdp.sql import quote_identifier
 from cdp.text_table import format_table
 from cdp.warehouse import connect, table_exists, warehouse_path
 
@@ -245,7 +246,8 @@ def write_members_parquet(audience: Audience, path: Path) -> None:
     """Every marketable member with their traits as Parquet, traits keeping their warehouse types."""
     columns = [(name, "VARCHAR") for name in MEMBER_COLUMNS] + list(audience.trait_types.items())
     with duckdb.connect() as con:
-        con.execute("create table members (" + ", ".join(f'"{name}" {kind}' for name, kind in columns) + ")")
+        definitions = ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns)
+        con.execute(f"create table members ({definitions})")
         rows = [
             (m.email, m.first_name, m.last_name, m.company_name, m.title, m.country,
              *(m.traits.get(name) for name in audience.trait_types))
@@ -253,7 +255,7 @@ def write_members_parquet(audience: Audience, path: Path) -> None:
         ]
         if rows:
             con.executemany(f"insert into members values ({', '.join('?' for _ in columns)})", rows)
-        con.execute(f"copy members to '{path.as_posix()}' (format parquet)")
+        con.execute("copy members to ? (format parquet)", [path.as_posix()])
 
 
 @dataclass(frozen=True)

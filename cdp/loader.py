@@ -22,6 +22,7 @@ import duckdb
 
 from cdp.raw_contract import Column, Source, Table, load_contract
 from cdp.raw_formats import EXAMPLES, TIMESTAMP_PATTERN, parse_sql
+from cdp.sql import quote_identifier, quote_literal
 from cdp.text_table import format_table
 from cdp.warehouse import connect, table_exists
 
@@ -93,14 +94,6 @@ class _Unreadable:
     value: str
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -166,12 +159,12 @@ def plan_load(directory: str | os.PathLike, contract: dict[str, Source] | None =
 def _stage(con: duckdb.DuckDBPyConnection, file: PlannedFile, name: str) -> _Staged:
     """Make the file readable as the temporary relation `name`: a view over a Parquet file, a table of a CSV's rows."""
     if file.format == "csv":
-        con.execute(f"create or replace temp table {name} as "
-                    f"select * from read_csv({_literal(str(file.path))}, {CSV_OPTIONS})")
+        con.execute(f"create or replace temp table {name} as select * from read_csv(?, {CSV_OPTIONS})",
+                    [file.path.as_posix()])
         row_number = "rowid"
     else:
         con.execute(f"create or replace temp view {name} as "
-                    f"select * from read_parquet({_literal(str(file.path))}, file_row_number = true)")
+                    f"select * from read_parquet({quote_literal(file.path)}, file_row_number = true)")
         row_number = "file_row_number"
     columns: dict[str, tuple[str, str]] = {}
     duplicates = []
@@ -187,7 +180,7 @@ def _stage(con: duckdb.DuckDBPyConnection, file: PlannedFile, name: str) -> _Sta
 
 def _csv_line(con: duckdb.DuckDBPyConnection, stage: _Staged, rowid: int) -> int:
     """The line a CSV row starts on: after the header and the rows before it, counting line breaks in their values."""
-    breaks = " + ".join(f"coalesce(length({_quote(name)}) - length(replace({_quote(name)}, chr(10), '')), 0)"
+    breaks = " + ".join(f"coalesce(length({quote_identifier(name)}) - length(replace({quote_identifier(name)}, chr(10), '')), 0)"
                         for name, _ in stage.columns.values())
     sql = f"select coalesce(sum({breaks}), 0) from {stage.name} where rowid < ?"
     [(inside,)] = con.execute(sql, [rowid]).fetchall()
@@ -213,10 +206,10 @@ def _unreadable(con: duckdb.DuckDBPyConnection, stage: _Staged) -> list[_Unreada
         return []
     aggregates = []
     for column, name, source_type in typed:
-        value, as_type = _read_as(_quote(name), source_type, column)
+        value, as_type = _read_as(quote_identifier(name), source_type, column)
         bad = f"{value} is not null and {as_type} is null"
         aggregates += [f"count(*) filter (where {bad})", f"min({stage.row_number}) filter (where {bad})",
-                       f"arg_min(cast({_quote(name)} as VARCHAR), {stage.row_number}) filter (where {bad})"]
+                       f"arg_min(cast({quote_identifier(name)} as VARCHAR), {stage.row_number}) filter (where {bad})"]
     [found] = con.execute(f"select {', '.join(aggregates)} from {stage.name}").fetchall()
     unreadable = []
     for index, (column, _, _) in enumerate(typed):
@@ -285,12 +278,12 @@ def _select(stage: _Staged) -> str:
     for lower, (name, source_type) in stage.columns.items():
         column = stage.file.table.column(lower)
         if column is None:
-            items.append(f"{_quote(name)} as {_quote(lower)}")
+            items.append(f"{quote_identifier(name)} as {quote_identifier(lower)}")
         elif lower in stage.text_columns:
-            items.append(f"nullif(cast({_quote(name)} as VARCHAR), '') as {_quote(lower)}")
+            items.append(f"nullif(cast({quote_identifier(name)} as VARCHAR), '') as {quote_identifier(lower)}")
         else:
-            _, as_type = _read_as(_quote(name), source_type, column)
-            items.append(f"cast({as_type} as {column.duckdb_type}) as {_quote(lower)}")
+            _, as_type = _read_as(quote_identifier(name), source_type, column)
+            items.append(f"cast({as_type} as {column.duckdb_type}) as {quote_identifier(lower)}")
     return f"select {', '.join(items)} from {stage.name}"
 
 
@@ -307,14 +300,14 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, stage: _Staged, target: str
             continue
         column = table.column(lower)
         sql_type = source_type if column is None else "VARCHAR" if lower in stage.text_columns else column.duckdb_type
-        con.execute(f"alter table {target} add column {_quote(lower)} {sql_type}")
+        con.execute(f"alter table {target} add column {quote_identifier(lower)} {sql_type}")
 
 
 def _write(con: duckdb.DuckDBPyConnection, stage: _Staged, append: bool) -> LoadedFile:
     table = stage.file.table
-    target = f"{_quote(table.schema)}.{_quote(table.name)}"
+    target = f"{quote_identifier(table.schema)}.{quote_identifier(table.name)}"
     try:
-        con.execute(f"create schema if not exists {_quote(table.schema)}")
+        con.execute(f"create schema if not exists {quote_identifier(table.schema)}")
         if append and table_exists(con, table.schema, table.name):
             _add_new_columns(con, stage, target)
             con.execute(f"insert into {target} by name {_select(stage)}")

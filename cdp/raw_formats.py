@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdp.sql import quote_literal
+
 TRUE_WORDS = ("true", "t", "1", "yes", "y")
 FALSE_WORDS = ("false", "f", "0", "no", "n")
 INTEGER_PATTERN = r"^[+-]?[0-9]+$"
@@ -104,7 +106,7 @@ CASES: tuple[Case, ...] = tuple(
 
 
 def _in_list(words: tuple[str, ...]) -> str:
-    return ", ".join("'" + word + "'" for word in words)
+    return ", ".join(quote_literal(word) for word in words)
 
 
 def parse_sql(value: str, logical_type: str) -> str:
@@ -120,23 +122,24 @@ def parse_sql(value: str, logical_type: str) -> str:
                 f"when lower({text}) in ({_in_list(FALSE_WORDS)}) then false end")
     number = f"try_cast({text} as DOUBLE)"
     if logical_type == "integer":
-        return (f"case when regexp_matches({text}, '{INTEGER_PATTERN}') then try_cast({text} as BIGINT) "
-                f"when regexp_matches({text}, '{NUMBER_PATTERN}') and {number} = floor({number}) "
+        return (f"case when regexp_matches({text}, {quote_literal(INTEGER_PATTERN)}) then try_cast({text} as BIGINT) "
+                f"when regexp_matches({text}, {quote_literal(NUMBER_PATTERN)}) and {number} = floor({number}) "
                 f"and abs({number}) < {MAX_BIGINT} then cast({number} as BIGINT) end")
     if logical_type == "float":
-        return (f"case when regexp_matches({text}, '{NUMBER_PATTERN}') and abs({number}) <= {MAX_DOUBLE} "
+        return (f"case when regexp_matches({text}, {quote_literal(NUMBER_PATTERN)}) and abs({number}) <= {MAX_DOUBLE} "
                 f"then {number} end")
     if logical_type == "date":
-        return f"case when regexp_matches({text}, '{DATE_PATTERN}') then try_cast(substr({text}, 1, 10) as DATE) end"
+        return (f"case when regexp_matches({text}, {quote_literal(DATE_PATTERN)}) "
+                f"then try_cast(substr({text}, 1, 10) as DATE) end")
     if logical_type == "timestamp":
         def group(name: str) -> str:
-            return f"nullif(regexp_extract({text}, '{TIMESTAMP_PATTERN}', {TIMESTAMP_GROUPS[name]}), '')"
+            return f"nullif(regexp_extract({text}, {quote_literal(TIMESTAMP_PATTERN)}, {TIMESTAMP_GROUPS[name]}), '')"
         local = (f"try_cast({group('date')} || ' ' || coalesce({group('hours')}, '00') || ':' "
                  f"|| coalesce({group('minutes')}, '00') || ':' || coalesce({group('seconds')}, '00') || '.' "
                  f"|| substr(coalesce({group('fraction')}, '') || '000000', 1, 6) as TIMESTAMP)")
         offset = (f"(case when {group('sign')} = '-' then -1 else 1 end) * (cast(coalesce({group('offset_hours')}, "
                   f"'0') as INTEGER) * 60 + cast(coalesce({group('offset_minutes')}, '0') as INTEGER))")
-        return (f"case when regexp_matches({text}, '{TIMESTAMP_PATTERN}') "
+        return (f"case when regexp_matches({text}, {quote_literal(TIMESTAMP_PATTERN)}) "
                 f"then {local} - to_minutes({offset}) end")
     raise ValueError(f"unknown contract type {logical_type!r}")
 

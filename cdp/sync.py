@@ -92,11 +92,11 @@ with latest as (
         destination_member_id,
         row_number() over (partition by email_key order by recorded_at desc, operation asc) as recency
     from {MEMBERS_TABLE}
-    where destination = ? and destination_target = ? and status = '{SUCCEEDED}'
+    where destination = ? and destination_target = ? and status = ?
 )
 select email_key, person_id, destination_member_id
 from latest
-where recency = 1 and operation = '{ADDED}'
+where recency = 1 and operation = ?
 order by email_key
 """
 
@@ -143,7 +143,7 @@ def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: 
     """The members last synced successfully to ``destination``/``target`` (empty before the first sync)."""
     if not _state_tables_exist(con):
         return []
-    rows = con.execute(SYNCED_STATE_QUERY, [destination, target]).fetchall()
+    rows = con.execute(SYNCED_STATE_QUERY, [destination, target, SUCCEEDED, ADDED]).fetchall()
     return [SyncedMember(*row) for row in rows]
 
 

@@ -19,6 +19,6 @@
                 "var 'as_of' must be a date (YYYY-MM-DD) or a timestamp (YYYY-MM-DDTHH:MM[:SS]), got '" ~ text ~ "'"
             ) }}
         {%- endif -%}
-        cast('{{ text | replace("T", " ") }}' as {{ dbt.type_timestamp() }})
+        cast({{ cdp.string_literal(text | replace("T", " ")) }} as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}

@@ -14,8 +14,10 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if date_columns | length == 0 -%}{{ return('') }}{%- endif -%}
-    {%- set today = "cast('" ~ var('demo_today') ~ "' as date)" if var('demo_today', none) else dbt.current_timestamp() -%}
-    {%- set shift_days = dbt.datediff("cast('" ~ var('demo_anchor_date') ~ "' as date)", today, 'day') -%}
+    {%- set today = 'cast(' ~ cdp.string_literal(var('demo_today')) ~ ' as date)' if var('demo_today', none)
+        else dbt.current_timestamp() -%}
+    {%- set anchor = 'cast(' ~ cdp.string_literal(var('demo_anchor_date')) ~ ' as date)' -%}
+    {%- set shift_days = dbt.datediff(anchor, today, 'day') -%}
     {{ return(adapter.dispatch('demo_shift_dates', 'cdp')(this, date_columns, shift_days)) }}
 {%- endmacro %}
 

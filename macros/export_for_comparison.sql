@@ -23,9 +23,10 @@
 {%- endmacro %}
 
 {% macro default__export_relation_to_parquet(relation, path) -%}
-    insert overwrite directory '{{ path }}' using parquet select * from {{ relation }}
+    insert overwrite directory {{ cdp.string_literal(path) }} using parquet select * from {{ relation }}
 {%- endmacro %}
 
 {% macro duckdb__export_relation_to_parquet(relation, path) -%}
-    copy (select * from {{ relation }}) to '{{ path }}' (format parquet, per_thread_output true, overwrite true)
+    copy (select * from {{ relation }})
+    to {{ cdp.string_literal(path) }} (format parquet, per_thread_output true, overwrite true)
 {%- endmacro %}

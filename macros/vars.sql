@@ -12,12 +12,13 @@
     {{ return(text) }}
 {%- endmacro %}
 
+{# A text var as a quoted SQL LIKE pattern (string_literal). #}
 {% macro like_pattern_var(name) -%}
     {%- set value = var(name) -%}
     {%- if value is none or value is not string or (value | trim) == '' -%}
         {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a non-empty SQL LIKE pattern, got '" ~ value ~ "'") }}
     {%- endif -%}
-    {{ return("'" ~ (value | replace("'", "''")) ~ "'") }}
+    {{ return(cdp.string_literal(value)) }}
 {%- endmacro %}
 
 {# The corporate currency: what amounts without a currency are in and what conversion rates are relative to. #}
@@ -29,11 +30,11 @@
     {{ return(value) }}
 {%- endmacro %}
 
-{# A text var as a quoted SQL string literal. #}
+{# A text var as a quoted SQL string literal (string_literal). #}
 {% macro string_var(name) -%}
     {%- set value = var(name) -%}
     {%- if value is none or value is not string or (value | trim) == '' -%}
         {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a non-empty text, got '" ~ value ~ "'") }}
     {%- endif -%}
-    {{ return("'" ~ dbt.escape_single_quotes(value) ~ "'") }}
+    {{ return(cdp.string_literal(value)) }}
 {%- endmacro %}

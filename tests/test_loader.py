@@ -308,12 +308,15 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path, warehouse: Path
 
 
 def test_failure_while_writing_rolls_back_every_table(tmp_path: Path, good_dir: Path, warehouse: Path) -> None:
-    # GIVEN loaded tables, and an append whose second file has a column the existing table lacks
+    # GIVEN loaded tables, the account table with an extra integer column, and an append whose second file holds
+    # text in that column
     load(good_dir)
+    load(write_all(tmp_path / "extra", {"salesforce/account.parquet": "select 'A8' as id, 'Yo' as name, 5 as score"}),
+         append=True)
     before = snapshot(warehouse)
     source = write_all(tmp_path / "more", {
         "marketo/lead.csv": LEAD,
-        "salesforce/account.csv": "select 'A9' as id, 'Zed' as name, 'x' as brand_new_column",
+        "salesforce/account.csv": "select 'A9' as id, 'Zed' as name, 'x' as score",
     })
     # WHEN it is appended: the first table is written, the second insert fails
     with pytest.raises(LoadError, match=r"account.csv: writing raw_salesforce.account failed, nothing was loaded"):

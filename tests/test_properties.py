@@ -80,7 +80,7 @@ def compiled_sql(tmp_path_factory: pytest.TempPathFactory) -> CompiledSql:
     model_sql = _dbt_compile(workdir, "--select", "int_persons_resolved")
     email_sql = _dbt_compile(workdir, "--inline", EMAIL_INLINE)
 
-    # The upstream relations are named as the manifest says (the database is the warehouse file's stem), so the
+    # The upstream relations are named as the manifest says (the database is `cdp`, profiles.yml), so the
     # test does not depend on how dbt quotes them; each must appear in the compiled model to be replaced.
     manifest = json.loads((workdir / "target" / "manifest.json").read_text())
     for model in UPSTREAM_MODELS:

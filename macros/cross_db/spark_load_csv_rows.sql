@@ -26,11 +26,11 @@
     {{ return(statements[0] if statements else '') }}
 {% endmacro %}
 
-{# A Python value as a Spark SQL literal: null, or a single-quoted string with backslashes and quotes escaped. #}
+{# A Python value as a SQL literal: null, or the value as a quoted string (string_literal). #}
 {% macro sql_literal(value) -%}
     {%- if value is none -%}
         null
     {%- else -%}
-        '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
+        {{ cdp.string_literal(value) }}
     {%- endif -%}
 {%- endmacro %}

@@ -21,27 +21,27 @@
         end
     {%- elif logical_type == 'integer' -%}
         case
-            when {{ cdp.regexp_like(text, "'" ~ formats.integer_pattern ~ "'") }}
+            when {{ cdp.regexp_like(text, cdp.string_literal(formats.integer_pattern)) }}
                 then {{ cdp.try_cast(text, dbt.type_bigint()) }}
-            when {{ cdp.regexp_like(text, "'" ~ formats.number_pattern ~ "'") }}
+            when {{ cdp.regexp_like(text, cdp.string_literal(formats.number_pattern)) }}
                 and {{ number }} = floor({{ number }}) and abs({{ number }}) < {{ formats.max_bigint }}
                 then cast({{ number }} as {{ dbt.type_bigint() }})
         end
     {%- elif logical_type == 'float' -%}
         case
-            when {{ cdp.regexp_like(text, "'" ~ formats.number_pattern ~ "'") }}
+            when {{ cdp.regexp_like(text, cdp.string_literal(formats.number_pattern)) }}
                 and abs({{ number }}) <= {{ formats.max_double }}
                 then {{ number }}
         end
     {%- elif logical_type == 'date' -%}
         case
-            when {{ cdp.regexp_like(text, "'" ~ formats.date_pattern ~ "'") }}
+            when {{ cdp.regexp_like(text, cdp.string_literal(formats.date_pattern)) }}
                 then {{ cdp.try_cast('substr(' ~ text ~ ', 1, 10)', 'date') }}
         end
     {%- elif logical_type == 'timestamp' -%}
         {%- set groups = {} -%}
         {%- for name, index in formats.timestamp_groups.items() -%}
-            {%- do groups.update({name: "nullif(regexp_extract(" ~ text ~ ", '" ~ formats.timestamp_pattern ~ "', "
+            {%- do groups.update({name: "nullif(regexp_extract(" ~ text ~ ", " ~ cdp.string_literal(formats.timestamp_pattern) ~ ", "
                 ~ index ~ "), '')"}) -%}
         {%- endfor -%}
         {%- set local_time -%}
@@ -55,7 +55,7 @@
                 + cast(coalesce({{ groups.offset_minutes }}, '0') as int))
         {%- endset -%}
         case
-            when {{ cdp.regexp_like(text, "'" ~ formats.timestamp_pattern ~ "'") }}
+            when {{ cdp.regexp_like(text, cdp.string_literal(formats.timestamp_pattern)) }}
                 then {{ cdp.add_minutes(cdp.try_cast(local_time, dbt.type_timestamp()), '-(' ~ offset_minutes ~ ')') }}
         end
     {%- else -%}
@@ -64,7 +64,7 @@
 {%- endmacro %}
 
 
-{# A list of words as SQL string literals, for `in (...)`: the words are the project's own (no quotes in them). #}
+{# A list of words as SQL string literals, for `in (...)`. #}
 {% macro sql_word_list(words) -%}
-    {%- for word in words -%}'{{ word }}'{{ ', ' if not loop.last }}{%- endfor -%}
+    {%- for word in words -%}{{ cdp.string_literal(word) }}{{ ', ' if not loop.last }}{%- endfor -%}
 {%- endmacro %}

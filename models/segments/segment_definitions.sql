@@ -5,16 +5,17 @@ with
 definitions as (
     {% for segment_name, definition in segment_definitions().items() -%}
         {% for condition in definition.conditions -%}
+            {% set source_relation = ref(definition.source) -%}
             select
-                '{{ segment_name }}' as segment_name,
+                {{ cdp.string_literal(segment_name) }} as segment_name,
                 {{ loop.index }} as condition_order,
-                '{{ condition.name }}' as condition_name,
-                '{{ dbt.escape_single_quotes(condition.description) }}' as description,
-                '{{ definition.source }}' as source_model,
-                '{{ ref(definition.source).schema }}.{{ ref(definition.source).identifier }}' as source_relation,
-                '{{ definition.key }}' as key_column,
-                '{{ dbt.escape_single_quotes(condition.value) }}' as value_sql,
-                '{{ dbt.escape_single_quotes(condition.passes) }}' as passes_sql
+                {{ cdp.string_literal(condition.name) }} as condition_name,
+                {{ cdp.string_literal(condition.description) }} as description,
+                {{ cdp.string_literal(definition.source) }} as source_model,
+                {{ cdp.string_literal(source_relation.schema ~ '.' ~ source_relation.identifier) }} as source_relation,
+                {{ cdp.string_literal(definition.key) }} as key_column,
+                {{ cdp.string_literal(condition.value) }} as value_sql,
+                {{ cdp.string_literal(condition.passes) }} as passes_sql
             {% if not loop.last %}union all{% endif %}
         {% endfor %}
         {% if not loop.last %}union all{% endif %}

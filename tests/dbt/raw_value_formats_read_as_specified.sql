@@ -8,17 +8,17 @@ with
 
 examples as (
     {%- for logical_type, text, expected, unreadable in cases %}
-        {%- set parsed = cdp.parse_raw_text("'" ~ text ~ "'", logical_type) %}
+        {%- set parsed = cdp.parse_raw_text(cdp.string_literal(text), logical_type) %}
         {%- set sql_type = cdp.cdp_type(logical_type) %}
     select
-        '{{ logical_type }}' as logical_type,
-        '{{ text }}' as raw_text,
-        {{ "'" ~ expected ~ "'" if expected is not none else 'null' }} as expected_value,
+        {{ cdp.string_literal(logical_type) }} as logical_type,
+        {{ cdp.string_literal(text) }} as raw_text,
+        {{ cdp.string_literal(expected) if expected is not none else 'null' }} as expected_value,
         cast({{ parsed }} as {{ dbt.type_string() }}) as parsed_value,
         {%- if expected is none %}
             coalesce(({{ parsed }}) is null, false) as is_as_specified
         {%- else %}
-            coalesce(({{ parsed }}) = cast('{{ expected }}' as {{ sql_type }}), false) as is_as_specified
+            coalesce(({{ parsed }}) = cast({{ cdp.string_literal(expected) }} as {{ sql_type }}), false) as is_as_specified
         {%- endif %}
     {{ 'union all' if not loop.last }}
     {%- endfor %}

@@ -27,12 +27,12 @@ rates as (
         currency_iso_code,
         conversion_rate
     from currency_types
-    where is_active and currency_iso_code <> '{{ corporate_currency() }}'
+    where is_active and currency_iso_code <> {{ cdp.string_literal(corporate_currency()) }}
 
     union all
 
     select
-        '{{ corporate_currency() }}' as currency_iso_code,
+        {{ cdp.string_literal(corporate_currency()) }} as currency_iso_code,
         cast(1 as {{ dbt.type_float() }}) as conversion_rate
 ),
 
@@ -44,7 +44,7 @@ unioned as (
         opportunity_name,
         stage,
         amount,
-        coalesce(currency_iso_code, '{{ corporate_currency() }}') as currency_iso_code,
+        coalesce(currency_iso_code, {{ cdp.string_literal(corporate_currency()) }}) as currency_iso_code,
         is_won,
         is_closed,
         close_date,
@@ -60,7 +60,7 @@ unioned as (
         marketo_opportunities.opportunity_name,
         marketo_opportunities.stage,
         marketo_opportunities.amount,
-        '{{ corporate_currency() }}' as currency_iso_code,
+        {{ cdp.string_literal(corporate_currency()) }} as currency_iso_code,
         marketo_opportunities.is_won,
         marketo_opportunities.is_closed,
         marketo_opportunities.close_date,
