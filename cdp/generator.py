@@ -1,4 +1,4 @@
-"""A deterministic synthetic data set in the raw layout the loader reads (DIR/<source>/<table>.parquet).
+"""A deterministic synthetic data set in the raw layout the loader reads (DIR/<source>/<table>.parquet or .csv).
 
 The generator writes every table of the raw data contract (cdp.raw_contract, the dbt source ymls) with every
 contract column in its contract type, so the folder loads with the strict loader (cdp.loader) and builds with
@@ -44,25 +44,45 @@ What is in it (see README "Data quality" for the dirty kinds):
 Times: base events and updates are at most `end` - 2 h and every base `_fivetran_synced` is at most `end` - 61 min.
 A batch (generate_activity_batch) adds activities in the last hour before `end`, synced at or after them, so a
 batch is always newer than its base set.
+
+Shapes (`shape`, SHAPES): the rows above encoded four ways, applied only when a table is written (_Run.write), so
+every shape but minimal holds the same values (loaded, the same marts and segments):
+- full (the default): Parquet, every table, every contract column in its contract type;
+- minimal: Parquet, only the required tables (not `optional` in the contract) and their required columns (a batch:
+  the four activity tables with their required columns);
+- wide: full plus columns outside the contract (extra_columns: WIDE_EXTRA_COLUMNS on Fivetran's wide Salesforce
+  and Marketo tables, NARROW_EXTRA_COLUMNS on the others), mostly null, of every type, deterministic per row;
+  custom fields and awkward names (mixed case, a space, loader columns, names the project uses downstream) that
+  the project must ignore;
+- text: CSV files as exports write them (_write_csv: UTF-8 with a byte-order mark, CRLF, a header, RFC 4180
+  quoting, NULL as an empty field or sometimes ""), each type in rotating spellings (TEXT_SPELLINGS), streamed
+  from DuckDB through the csv module in chunks. 1 % of the Salesforce opportunity names (free text no rule reads)
+  have a line break, so quoted fields with embedded line breaks occur in every shape's data.
+
+expected_upsell states, from the world model and the rows it writes, who seg_new_product_upsell should hold.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 import math
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from cdp.raw_contract import Source, Table, load_contract
+from cdp.raw_contract import Column, Source, Table, duckdb_type, load_contract
+from cdp.sql import quote_identifier, quote_literal
 from cdp.text_table import format_table
 
 log = logging.getLogger(__name__)
@@ -74,13 +94,27 @@ PARQUET_OPTIONS = "format parquet, compression zstd"
 # set does not take most of the machine's memory (DuckDB's own default is 80 % of it).
 MEMORY_LIMIT = "6GB"
 ACTIVITY_TABLES = ("activity_visit_webpage", "activity_fill_out_form", "activity_open_email", "activity_click_email")
+# Columns of a table's SQL that are never written: the sort keys, and the dirty kind of a person record's row.
+INTERNAL_COLUMNS = {"_k1", "_k2", "_k3", "_dirt"}
 # Tables whose SQL sorts its rows by key itself (see _activity_tables); the others are sorted by _Run.write.
 PRESORTED = {("marketo", table) for table in ACTIVITY_TABLES}
 # Share of each activity type in a lead's activities.
 ACTIVITY_MIX = {"activity_visit_webpage": 0.50, "activity_fill_out_form": 0.08,
                 "activity_open_email": 0.30, "activity_click_email": 0.12}
 UPSELL_THRESHOLD_USD = 1_000_000  # dbt var upsell_min_won_revenue_usd
+UPSELL_WINDOW_DAYS = 30  # dbt var upsell_visit_window_days
+NEW_PRODUCT_PATH = "/products/new"  # dbt var new_product_page_pattern: '%/products/new%'
 BATCH_NEW_PRODUCT_SHARE = 0.01  # share of a batch that are new-product visits by persons at >$1M accounts
+
+# How the rows are encoded (the module docstring describes each shape).
+SHAPES = ("minimal", "full", "text", "wide")
+DEFAULT_SHAPE = "full"
+# The wide shape: Fivetran's wide tables get WIDE_EXTRA_COLUMNS columns outside the contract, the others
+# NARROW_EXTRA_COLUMNS.
+WIDE_TABLES = {("salesforce", "account"), ("salesforce", "contact"), ("salesforce", "lead"),
+               ("salesforce", "opportunity"), ("marketo", "lead")}
+WIDE_EXTRA_COLUMNS = 300
+NARROW_EXTRA_COLUMNS = 20
 
 US_PER_SECOND = 1_000_000
 US_PER_MINUTE = 60 * US_PER_SECOND
@@ -135,6 +169,8 @@ DIRTY_KINDS: dict[str, list[tuple[str, float]]] = {
 }
 # Extra rows with an empty id (missing_required_id), as a share of the table's clean rows (at least one).
 MISSING_ID_RATE = 0.005
+# One Salesforce opportunity name in this many has a line break (free text that no rule reads).
+MULTILINE_EVERY = 100
 
 # Value lists (weighted lists repeat values).
 ADJECTIVES = [
@@ -363,7 +399,7 @@ def _hash32(*parts: object) -> int:
 
 
 def _q(value: str | None) -> str:
-    return "null" if value is None else "'" + value.replace("'", "''") + "'"
+    return "null" if value is None else quote_literal(value)
 
 
 def _list(values: Iterable[str | None]) -> str:
@@ -403,8 +439,8 @@ class _Session:
     def sql(self, text: str) -> str:
         return self.STREAM.sub(lambda match: f"g_rndc({_stream_key(self.settings, int(match.group(1)))},", text)
 
-    def execute(self, text: str) -> duckdb.DuckDBPyConnection:
-        return self.con.execute(self.sql(text))
+    def execute(self, text: str, parameters: list | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(self.sql(text), parameters)
 
 
 def _macros() -> list[str]:
@@ -1117,7 +1153,8 @@ def _memberships(settings: Settings, con: _Session) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# the raw tables (each a SELECT of the contract columns and the sort keys _k1, _k2, _k3)
+# the raw tables (each a SELECT of the contract columns, the sort keys _k1, _k2, _k3 and, for person records,
+# the row's dirty kind _dirt: see INTERNAL_COLUMNS)
 
 
 def _invalid_email(email: str, u: str) -> str:
@@ -1179,6 +1216,13 @@ def _missing_id_rows(rows: int, columns: str) -> str:
     return f"select {columns}, null::bigint as _k1, 0 as _k2, i as _k3 from range({_missing_count(rows)}) as t(i)"
 
 
+def _multiline_name(name: str, idx: str) -> str:
+    """SQL: a deal name as some users type it: one in MULTILINE_EVERY (by `idx`) gets a second line with quotes and
+    a comma. No rule reads the name, and a CSV file of the table then has quoted fields with a line break."""
+    return (f"case when {idx} % {MULTILINE_EVERY} = 1 "
+            f"then {name} || chr(10) || '\"Phase 2\", per the renewal terms' else {name} end")
+
+
 def _base_tables(settings: Settings, sizes: dict[str, int], email_names: str) -> dict[tuple[str, str], str]:
     """(source, table) -> SQL of every raw table of the base set (`email_names`: see _email_names)."""
     s = settings
@@ -1210,6 +1254,7 @@ def _base_tables(settings: Settings, sizes: dict[str, int], email_names: str) ->
         select
             lead_id as id,
             {_record_email('marketo.lead', 'base_email', 'domain', 'lead_idx', 303)} as email,
+            dirt as _dirt,
             first_name,
             last_name,
             company,
@@ -1271,6 +1316,7 @@ def _base_tables(settings: Settings, sizes: dict[str, int], email_names: str) ->
         select
             contact_id as id,
             {_record_email('salesforce.contact', 'email', 'domain', 'contact_idx', 323)} as email,
+            dirt as _dirt,
             case when dirt = 'orphan_account_ref' then g_sfid('001', 9000000000 + contact_idx)
                 else contact_account end as account_id,
             first_name,
@@ -1314,6 +1360,7 @@ def _base_tables(settings: Settings, sizes: dict[str, int], email_names: str) ->
         select
             sflead_id as id,
             {_record_email('salesforce.lead', 'email', 'domain', 'sflead_idx', 343)} as email,
+            dirt as _dirt,
             first_name,
             last_name,
             company,
@@ -1432,7 +1479,7 @@ def _base_tables(settings: Settings, sizes: dict[str, int], email_names: str) ->
             end as account_id,
             case when dirt = 'negative_amount' then -amount else amount end as amount,
             case when was_open then false else status = 'won' end as is_won,
-            opp_name as name,
+            {_multiline_name('opp_name', 'sys_idx')} as name,
             case when was_open then {history_stage} else stage end as stage_name,
             case when was_open then false else status <> 'open' end as is_closed,
             cast(g_ts(close_us) as date) as close_date,
@@ -2069,20 +2116,267 @@ def _batch_tables(settings: Settings, con: _Session, plan: BatchPlan) -> dict[tu
 
 
 # --------------------------------------------------------------------------------------------------------------
+# shapes: how the same rows are encoded (see the module docstring)
+
+
+def check_shape(shape: str) -> None:
+    if shape not in SHAPES:
+        raise GeneratorError(f"--shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+
+
+def shape_tables(contract: dict[str, Source], shape: str) -> list[Table]:
+    """The contract tables a base set of `shape` has, in contract order: every table, or (minimal) the required
+    ones."""
+    return [table for source in contract.values() for table in source.tables.values()
+            if shape != "minimal" or not table.optional]
+
+
+def shape_columns(table: Table, shape: str) -> tuple[Column, ...]:
+    """The contract columns a file of `shape` has, in contract order: every column, or (minimal) the required
+    ones."""
+    return tuple(column for column in table.columns if shape != "minimal" or column.required)
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A column of the wide shape that is not in the contract: `fill` of the rows have a value, picked from
+    `values` or, without them, from the type's range; `sql` (over the uniform {v} in [0, 1) and the row key {key})
+    overrides both."""
+
+    name: str
+    logical_type: str
+    fill: float
+    values: tuple[str | int, ...] = ()
+    sql: str | None = None
+
+
+# First in every wide file: names that are awkward to handle (mixed case, a space, loader columns, and the names of
+# columns the project adds downstream), with values that would change results if anything read them.
+AWKWARD_EXTRA_COLUMNS = (
+    ExtraColumn("Region__c", "string", 0.5, ("EMEA", "AMER", "APAC", "LATAM")),
+    ExtraColumn("Account Source", "string", 0.3, ("Web", "Partner Referral", "Trade Show", "Cold Call")),
+    ExtraColumn("_fivetran_deleted", "boolean", 1.0),
+    ExtraColumn("_fivetran_id", "string", 1.0, sql="md5(cast({key} as varchar))"),
+    ExtraColumn("_version_key", "string", 0.2, ("0", "stale", "v2")),
+    ExtraColumn("_version_rank", "integer", 0.2, sql="1 + cast(floor({v} * 3) as bigint)"),
+    ExtraColumn("_unreadable_columns", "string", 0.1, ("email", "amount, is_won")),
+    ExtraColumn("_disposition", "string", 0.1, ("quarantined", "dropped")),
+    ExtraColumn("_dq_reason", "string", 0.1, ("duplicate_id", "deleted")),
+)
+CUSTOM_FIELD_TYPES = ("string", "float", "integer", "boolean", "timestamp", "date")
+EXTRA_STREAM = 20_000  # the random stream of the extra columns' uniforms
+# A row's key for the extra columns: its sort key hashed (the same row gets the same values in every run), 40 bits.
+ROW_KEY = "cast(md5_number_lower(concat_ws(':', _k1, _k2, _k3)) >> 24 as bigint)"
+
+
+def _custom_fill(number: int) -> float:
+    """Share of rows with a value in custom field `number`: most are sparse, every 10th half full, every 7th empty."""
+    return 0.0 if number % 7 == 0 else 0.5 if number % 10 == 0 else 0.03
+
+
+def extra_columns(table: Table) -> tuple[ExtraColumn, ...]:
+    """The wide shape's extra columns of `table`: the awkward ones, then custom fields (custom_field_001__c, ...) of
+    a mix of types, WIDE_EXTRA_COLUMNS in all on the wide Salesforce and Marketo tables, else NARROW_EXTRA_COLUMNS.
+    None shares a name with a contract column of the table, or with another extra column (ignoring case)."""
+    wanted = WIDE_EXTRA_COLUMNS if (table.source, table.name) in WIDE_TABLES else NARROW_EXTRA_COLUMNS
+    taken = {column.name.lower() for column in table.columns}
+    extras: list[ExtraColumn] = []
+    number = 0
+    for candidate in AWKWARD_EXTRA_COLUMNS:
+        if candidate.name.lower() not in taken and len(extras) < wanted:
+            extras.append(candidate)
+            taken.add(candidate.name.lower())
+    while len(extras) < wanted:
+        number += 1
+        name = f"custom_field_{number:03d}__c"
+        if name not in taken:
+            logical = CUSTOM_FIELD_TYPES[number % len(CUSTOM_FIELD_TYPES)]
+            extras.append(ExtraColumn(name, logical, _custom_fill(number)))
+            taken.add(name)
+    return tuple(extras)
+
+
+def _extra_value(settings: Settings, column: ExtraColumn, v: str) -> str:
+    """SQL: a value of the extra column from the uniform `v` in [0, 1)."""
+    if column.sql is not None:
+        return column.sql.format(v=v, key="_row_key")
+    if column.values:
+        literals = ", ".join(_q(value) if isinstance(value, str) else str(value) for value in column.values)
+        return f"[{literals}][1 + cast(floor({v} * {len(column.values)}) as bigint)]"
+    t0, span = settings.start_us, settings.event_max_us - settings.start_us
+    return {
+        "string": f"'value ' || cast(cast(floor({v} * 100000) as bigint) as varchar)",
+        "float": f"round({v} * 100000, 2)",
+        "integer": f"cast(floor({v} * 1000000) as bigint)",
+        "boolean": f"{v} < 0.1",
+        "timestamp": f"g_ts({t0} + {v} * {span})",
+        "date": f"cast(g_ts({t0} + {v} * {span}) as date)",
+    }[column.logical_type]
+
+
+def _extra_rows(sql: str, table: Table) -> str:
+    """SQL: the rows of `sql` with a row key `_row_key` and the uniforms `_u` of its extra columns (one list, so the
+    hash is bound once, not once per column): _u[j] = g_rnd(EXTRA_STREAM, _row_key * 1024 + j)."""
+    uniforms = f"list_transform(range(1, {len(extra_columns(table)) + 1}), " \
+               f"lambda j: g_rnd({EXTRA_STREAM}, _row_key * 1024 + j))"
+    return f"(select *, {uniforms} as _u from (select *, {ROW_KEY} as _row_key from ({sql})))"
+
+
+def _extra_items(settings: Settings, table: Table) -> list[str]:
+    """SQL select items of the wide shape's extra columns, over _extra_rows: column j is filled where u = _u[j] <
+    fill, with the value of u / fill."""
+    items = []
+    for position, column in enumerate(extra_columns(table), start=1):
+        u = f"_u[{position}]"
+        if column.fill <= 0:
+            value = "null"
+        elif column.fill >= 1:
+            value = _extra_value(settings, column, u)
+        else:
+            value = f"case when {u} < {column.fill} then {_extra_value(settings, column, f'({u} / {column.fill})')} end"
+        items.append(f"cast({value} as {duckdb_type(column.logical_type)}) as {quote_identifier(column.name)}")
+    return items
+
+
+# The text shape: how CSV exports spell each type. The k-th non-null value of a type in a file gets spelling
+# (k + k // n) % n of the type's n spellings: every n values of a type use each spelling once (so a file with n
+# values of a type has them all), and the rotation shifts by one after each n, so that the spellings also vary
+# within a column when a table has several columns of the type.
+BOOLEAN_SPELLINGS = (("TRUE", "FALSE"), ("true", "false"), ("t", "f"), ("1", "0"), ("yes", "no"), ("Yes", "No"))
+DATE_SUFFIXES = ("", " 00:00:00", "T00:00:00.000", "T00:00:00Z")
+CSV_CHUNK_ROWS = 10_000
+# Every QUOTED_NULL_EVERY-th NULL of a non-text column is written "" (a quoted empty field) instead of nothing.
+QUOTED_NULL_EVERY = 3
+# Stands for a quoted empty field while a chunk goes through the csv module (which cannot write one), then
+# replaced by ""; a value containing it is refused.
+QUOTED_NULL_MARK = "\x1e"
+
+
+def text_boolean(value: bool, spelling: int) -> str:
+    return BOOLEAN_SPELLINGS[spelling][0 if value else 1]
+
+
+def text_integer(value: int, spelling: int) -> str:
+    """42, +42 or 42.0 (as an integer column with nulls is written by pandas)."""
+    if spelling == 1 and value >= 0:
+        return f"+{value}"
+    return f"{value}.0" if spelling == 2 else str(value)
+
+
+def text_float(value: float, spelling: int) -> str:
+    """The shortest round-trip decimal (repr), with a leading + (a non-negative value), or in exponent form with
+    the same digits (1500.5 -> 1.5005E+3): every spelling reads back as the same double."""
+    plain = repr(value)
+    if not math.isfinite(value):
+        return plain
+    if spelling == 1 and not plain.startswith("-"):
+        return "+" + plain
+    return format(Decimal(plain), "E") if spelling == 2 else plain
+
+
+def text_date(value: date, spelling: int) -> str:
+    """2018-12-19, 2018-12-19 00:00:00, 2018-12-19T00:00:00.000 or 2018-12-19T00:00:00Z."""
+    return value.isoformat() + DATE_SUFFIXES[spelling]
+
+
+def text_timestamp(value: datetime, spelling: int) -> str:
+    """A UTC wall-clock time as 2026-10-31 22:15:03, 2026-10-31T22:15:03.000, 2026-10-31T22:15:03Z, or the same
+    instant at another offset: 2026-11-01T00:15:03+02:00, 2026-10-31T17:15:03-0500 (fractional seconds, when the
+    value has them, with all six digits in every spelling)."""
+    fraction = f".{value.microsecond:06d}" if value.microsecond else ""
+    if spelling == 0:
+        return f"{value:%Y-%m-%d %H:%M:%S}{fraction}"
+    if spelling == 1:
+        return f"{value:%Y-%m-%dT%H:%M:%S}{fraction or '.000'}"
+    if spelling == 2:
+        return f"{value:%Y-%m-%dT%H:%M:%S}{fraction}Z"
+    if spelling == 3:
+        return f"{value + timedelta(hours=2):%Y-%m-%dT%H:%M:%S}{fraction}+02:00"
+    return f"{value - timedelta(hours=5):%Y-%m-%dT%H:%M:%S}{fraction}-0500"
+
+
+TEXT_SPELLINGS: dict[str, tuple[int, Callable[[object, int], str]]] = {
+    "boolean": (len(BOOLEAN_SPELLINGS), text_boolean),
+    "integer": (3, text_integer),
+    "float": (3, text_float),
+    "date": (len(DATE_SUFFIXES), text_date),
+    "timestamp": (5, text_timestamp),
+}
+
+
+class _TextRows:
+    """Turns one file's typed rows into CSV fields: strings as they are (NULL: an empty field), other types in
+    their rotating spellings, every QUOTED_NULL_EVERY-th non-text NULL as QUOTED_NULL_MARK."""
+
+    def __init__(self, columns: tuple[Column, ...]) -> None:
+        self.types = [column.logical_type for column in columns]
+        self.seen = dict.fromkeys(TEXT_SPELLINGS, 0)
+        self.nulls = 0
+
+    def fields(self, values: tuple) -> list[str | None]:
+        fields: list[str | None] = []
+        for logical_type, value in zip(self.types, values):
+            if logical_type == "string":
+                if value is not None and QUOTED_NULL_MARK in value:
+                    raise ValueError(f"a text value contains the character {QUOTED_NULL_MARK!r}: {value!r}")
+                fields.append(value)
+            elif value is None:
+                self.nulls += 1
+                fields.append(QUOTED_NULL_MARK if self.nulls % QUOTED_NULL_EVERY == 0 else None)
+            else:
+                count, spell = TEXT_SPELLINGS[logical_type]
+                k = self.seen[logical_type]
+                self.seen[logical_type] = k + 1
+                fields.append(spell(value, (k + k // count) % count))
+        return fields
+
+
+def _drain(buffer: io.StringIO) -> str:
+    """The CSV text in `buffer` (quoted empty fields in place of their mark); empties the buffer."""
+    text = buffer.getvalue().replace(QUOTED_NULL_MARK, '""')
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _write_csv(con: _Session, select: str, columns: tuple[Column, ...], path: Path) -> int:
+    """Write the rows of `select` as a CSV export writes them: UTF-8 with a byte-order mark, CRLF line ends, a
+    header line, RFC 4180 quoting, the values spelled by _TextRows. Streams: CSV_CHUNK_ROWS rows at a time go from
+    DuckDB through the csv module to the file. Returns the row count."""
+    result = con.execute(select)
+    text_rows = _TextRows(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in columns])
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        while chunk := result.fetchmany(CSV_CHUNK_ROWS):
+            writer.writerows(text_rows.fields(values) for values in chunk)
+            handle.write(_drain(buffer))
+            rows += len(chunk)
+        handle.write(_drain(buffer))
+    return rows
+
+
+def _write_parquet(con: _Session, select: str, path: Path) -> int:
+    [(rows,)] = con.execute(f"copy ({select}) to ? ({PARQUET_OPTIONS})", [path.as_posix()]).fetchall()
+    return int(rows)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # writing
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 class _Run:
     """One generation: an in-memory DuckDB session and a hidden staging folder inside `out`; `publish` moves the
-    files into place only when every table was written, and the staging folder is always removed."""
+    files into place only when every table was written, and the staging folder is always removed. `shape` says how
+    each table is written (see write)."""
 
-    def __init__(self, settings: Settings, out: Path) -> None:
+    def __init__(self, settings: Settings, out: Path, shape: str = DEFAULT_SHAPE) -> None:
         self.settings = settings
         self.out = out
+        self.shape = shape
         self.created_out = not out.exists()
         self.staging = out / f".generating-{os.getpid()}"
         self.written: list[tuple[Table, Path]] = []
@@ -2090,8 +2384,8 @@ class _Run:
     def __enter__(self) -> _Run:
         self.staging.mkdir(parents=True)
         connection = duckdb.connect()
-        connection.execute(f"set temp_directory = '{self.staging / '.spill'}'")
-        connection.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        connection.execute("set temp_directory = ?", [(self.staging / ".spill").as_posix()])
+        connection.execute("set memory_limit = ?", [MEMORY_LIMIT])
         connection.execute("set preserve_insertion_order = true")  # the default; PRESORTED tables rely on it
         self.con = _Session(self.settings, connection)
         return self
@@ -2110,31 +2404,47 @@ class _Run:
                  time.monotonic() - started)
         return sizes
 
+    def _contract_items(self, label: str, table: Table, columns: tuple[Column, ...], sql: str) -> list[str]:
+        """SQL select items of the shape's contract columns, each cast to its contract type (null, with a warning,
+        when the generator does not produce it)."""
+        generated = {row[0] for row in self.con.execute(f"describe select * from ({sql})").fetchall()}
+        contract = {column.name for column in table.columns}
+        for name in sorted(generated - contract - INTERNAL_COLUMNS):
+            log.warning("%s: generated column %s is not in the contract; left out", label, name)
+        items = []
+        for column in columns:
+            value = quote_identifier(column.name) if column.name in generated else "null"
+            if column.name not in generated:
+                log.warning("%s: contract column %s is not generated; written as null", label, column.name)
+            items.append(f"cast({value} as {column.duckdb_type}) as {quote_identifier(column.name)}")
+        return items
+
     def write(self, table: Table, sql: str | None) -> int:
-        """Write one contract table (ORDER BY its key) to the staging folder; returns its row count."""
+        """Write one contract table (ORDER BY its key) to the staging folder in the run's shape: Parquet with the
+        shape's contract columns (minimal: the required ones; wide: plus extra_columns), or (text) a CSV file;
+        returns its row count."""
         started = time.monotonic()
         label = f"{table.source}.{table.name}"
         if sql is None:
             log.warning("%s: the generator does not know this contract table; writing it empty", label)
             sql = "select null::bigint as _k1, 0 as _k2, 0 as _k3 where false"
-        generated = {row[0] for row in self.con.execute(f"describe select * from ({sql})").fetchall()}
-        contract = {column.name for column in table.columns}
-        for name in sorted(generated - contract - {"_k1", "_k2", "_k3"}):
-            log.warning("%s: generated column %s is not in the contract; left out", label, name)
-        items = []
-        for column in table.columns:
-            value = _quote(column.name) if column.name in generated else "null"
-            if column.name not in generated:
-                log.warning("%s: contract column %s is not generated; written as null", label, column.name)
-            items.append(f"cast({value} as {column.duckdb_type}) as {_quote(column.name)}")
-        path = self.staging / table.source / f"{table.name}.parquet"
-        path.parent.mkdir(exist_ok=True)
+        columns = shape_columns(table, self.shape)
+        items = self._contract_items(label, table, columns, sql)
+        rows_from = f"({sql})"
+        if self.shape == "wide":
+            items += _extra_items(self.settings, table)
+            rows_from = _extra_rows(sql, table)
         order = "" if (table.source, table.name) in PRESORTED else " order by _k1 nulls last, _k2, _k3"
-        [(rows,)] = self.con.execute(
-            f"copy (select {', '.join(items)} from ({sql}){order}) to '{path}' ({PARQUET_OPTIONS})").fetchall()
+        select = f"select {', '.join(items)} from {rows_from}{order}"
+        path = self.staging / table.source / f"{table.name}.{'csv' if self.shape == 'text' else 'parquet'}"
+        path.parent.mkdir(exist_ok=True)
+        if self.shape == "text":
+            rows = _write_csv(self.con, select, columns, path)
+        else:
+            rows = _write_parquet(self.con, select, path)
         self.written.append((table, path))
         log.info("%-42s %14s rows %7.1fs", label, f"{rows:,}", time.monotonic() - started)
-        return int(rows)
+        return rows
 
     def publish(self, contract: dict[str, Source], force: bool) -> None:
         """Move the written files into `out`; with `force`, first remove every raw table file (any contract table,
@@ -2157,23 +2467,27 @@ def _settings(accounts: int, seed: int, end: str | date | datetime | None, activ
 
 
 def generate(accounts: int, seed: int, out: str | os.PathLike, end: str | date | datetime | None = None, *,
-             activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON, force: bool = False) -> dict[str, int]:
-    """Write the base set for `accounts` unified companies to out/<source>/<table>.parquet, every table of the raw
-    contract; returns {"<source>.<table>": rows} in contract order.
+             activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON, force: bool = False,
+             shape: str = DEFAULT_SHAPE) -> dict[str, int]:
+    """Write the base set for `accounts` unified companies to out/<source>/<table>.parquet (.csv in the text
+    shape), every table of the raw contract (minimal: the required ones) in `shape` (see SHAPES); returns
+    {"<source>.<table>": rows} in contract order.
 
     `end` (default: the start of today, UTC) is the end of the two years of history; `activities_per_person` the
-    mean number of Marketo activities per person. Raises GeneratorError for bad arguments (nothing written); `out`
-    must be empty or missing unless `force`, which replaces the raw table files in it.
+    mean number of Marketo activities per person. The rows do not depend on `shape`. Raises GeneratorError for bad
+    arguments (nothing written); `out` must be empty or missing unless `force`, which replaces the raw table files
+    in it.
     """
     settings = _settings(accounts, seed, end, activities_per_person)
+    check_shape(shape)
     out_path = check_out(out, force)
     contract = load_contract()
     started = time.monotonic()
-    with _Run(settings, out_path) as run:
+    with _Run(settings, out_path, shape) as run:
         sizes = run.world()
         sqls = _base_tables(settings, sizes, _email_names(run.con))
-        counts = {f"{source.name}.{table.name}": run.write(table, sqls.get((source.name, table.name)))
-                  for source in contract.values() for table in source.tables.values()}
+        counts = {f"{table.source}.{table.name}": run.write(table, sqls.get((table.source, table.name)))
+                  for table in shape_tables(contract, shape)}
         run.publish(contract, force)
     log.info("generated %s rows in %d tables in %.1fs", f"{sum(counts.values()):,}", len(counts),
              time.monotonic() - started)
@@ -2183,20 +2497,22 @@ def generate(accounts: int, seed: int, out: str | os.PathLike, end: str | date |
 def generate_activity_batch(accounts: int, seed: int, out: str | os.PathLike, fraction: float, batch_id: int,
                             end: str | date | datetime | None = None, *,
                             activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON,
-                            force: bool = False) -> dict[str, int]:
+                            force: bool = False, shape: str = DEFAULT_SHAPE) -> dict[str, int]:
     """Write only the four Marketo activity tables to out/marketo/: round(fraction x the base set's activity
     count) NEW activities of existing leads of the base set with the same accounts, seed and
     activities_per_person (see plan_batch for the ids), in the last hour before `end`, synced at or after them
     (later than every base row), including new-product page visits by persons at >$1M accounts. Appending the
     folder to a warehouse loaded with the base set (load_raw.py --append) is the incremental load of a sync.
-    Returns {"marketo.<table>": rows}.
+    `shape` as in generate (minimal: the four tables with their required columns only). Returns
+    {"marketo.<table>": rows}.
     """
     settings = _settings(accounts, seed, end, activities_per_person)
     check_batch(fraction, batch_id)
+    check_shape(shape)
     out_path = check_out(out, force)
     contract = load_contract()
     started = time.monotonic()
-    with _Run(settings, out_path) as run:
+    with _Run(settings, out_path, shape) as run:
         sizes = run.world(full=False)
         base = sum(sizes[f"activities {index}"] for index in range(4))
         plan = plan_batch(base, sizes["new-product visitors at >$1M accounts"], fraction, batch_id)
@@ -2209,6 +2525,143 @@ def generate_activity_batch(accounts: int, seed: int, out: str | os.PathLike, fr
     log.info("generated %s rows in %d tables in %.1fs", f"{sum(counts.values()):,}", len(counts),
              time.monotonic() - started)
     return counts
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the expected members of seg_new_product_upsell
+
+
+# Dirty kinds of a person record's address (README "Data quality"): the first two are read as no address at all.
+NO_ADDRESS_KINDS = ("invalid_email", "placeholder_email")
+ADDRESS_KINDS = NO_ADDRESS_KINDS + ("role_mailbox",)
+
+
+@dataclass(frozen=True)
+class UpsellExpectation:
+    """Who the world model says is in seg_new_product_upsell at `as_of`: persons with a Marketo lead that has a
+    new-product page visit in the UPSELL_WINDOW_DAYS up to as_of (a planted visit of a g_target person or a visit
+    of the ordinary page mix, as written: no dirty lead id, time or URL), at an account with over $1M won
+    (g_big_key): their lead's company or their contact's account is one of its source accounts, or an active
+    account-contact relation of their contact points at one.
+
+    `members`: Marketo lead id (one lead per person) -> the email the warehouse shows for the person (trimmed,
+    lower-case). `unsure`: lead ids of persons the world model cannot decide without the project's own rules
+    (identity resolution, survivorship, relation rules): visitors whose lead carries a dirty address, or whose
+    other records carry another address; whose membership rests on a contact that may not be linked to the lead;
+    or who are at an account with over $1M but related to it only through a deal role or an email domain. The
+    members whose lead is not in `unsure` are exactly `members`.
+    """
+
+    members: dict[str, str]
+    unsure: frozenset[str]
+
+
+def _upsell_sql(tables: dict[tuple[str, str], str], as_of_us: int) -> str:
+    """SQL over the world model and the generated rows (`tables`): per visitor of the new product page in the
+    window, (lead id, the lead's address, the address is the person's for sure, big account by the lead, big
+    account by the contact, the contact is linked by the address, at a big account at all)."""
+    window = f"g_ts({as_of_us - UPSELL_WINDOW_DAYS * US_PER_DAY}) and g_ts({as_of_us})"
+    no_address, address_kinds = (", ".join(_q(kind) for kind in kinds) for kinds in (NO_ADDRESS_KINDS, ADDRESS_KINDS))
+    big = "in (select source_id from big_sources)"
+    return f"""
+        with qualifying as (
+            select distinct lead_id
+            from ({tables['marketo', 'activity_visit_webpage']})
+            where lower(webpage_url) like '%{NEW_PRODUCT_PATH}%' and activity_date between {window}
+        ),
+        big_sources as (
+            select sa.source_id, sa.a from g_source_account as sa inner join g_big_key using (unified_key)
+        ),
+        visitors as (
+            select p, a, lead_id, contact_id, sflead_id from g_person where lead_id in (select lead_id from qualifying)
+        ),
+        records as (
+            select v.p, 'lead' as record, lower(trim(r.email)) as address, coalesce(r._dirt, '') as dirt,
+                r._fivetran_active and r.external_company_id {big} as at_big
+            from visitors as v inner join ({tables['marketo', 'lead']}) as r on r.id = v.lead_id
+            union all
+            select v.p, 'contact', lower(trim(r.email)), coalesce(r._dirt, ''),
+                r._fivetran_active and r.is_deleted is not true and r.account_id {big}
+            from visitors as v inner join ({tables['salesforce', 'contact']}) as r on r.id = v.contact_id
+            union all
+            select v.p, 'salesforce lead', lower(trim(r.email)), coalesce(r._dirt, ''), false
+            from visitors as v inner join ({tables['salesforce', 'lead']}) as r on r.id = v.sflead_id
+        ),
+        related as (
+            select distinct v.p
+            from visitors as v
+            inner join ({tables['salesforce', 'account_contact_relation']}) as r on r.contact_id = v.contact_id
+            where r.is_active and r.is_deleted is not true and r.account_id {big}
+        ),
+        leads as (
+            select p, any_value(address) as address,
+                count(distinct address) = 1 and bool_and(dirt not in ({address_kinds})) as is_clean,
+                bool_or(at_big) as at_big
+            from records
+            where record = 'lead'
+            group by p
+        ),
+        checks as (
+            select r.p,
+                bool_and(r.address = l.address or r.dirt in ({no_address})) as one_address,
+                bool_or(r.record = 'contact' and r.at_big) as contact_at_big,
+                coalesce(bool_and(r.address = l.address) filter (where r.record = 'contact'), false)
+                    as contact_is_linked
+            from records as r
+            inner join leads as l on l.p = r.p
+            group by r.p
+        )
+        select
+            v.lead_id,
+            l.address,
+            l.is_clean and c.one_address as address_is_sure,
+            l.at_big as by_lead,
+            c.contact_at_big or v.p in (select p from related) as by_contact,
+            c.contact_is_linked,
+            v.a in (select a from big_sources) as at_big_account
+        from visitors as v
+        inner join leads as l on l.p = v.p
+        inner join checks as c on c.p = v.p
+        order by v.p
+    """
+
+
+def expected_upsell(accounts: int, seed: int, end: str | date | datetime | None = None, *,
+                    activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON,
+                    as_of: str | date | datetime | None = None) -> UpsellExpectation:
+    """The expected members of seg_new_product_upsell (default dbt vars) in the base set generate() writes for the
+    same accounts, seed, end and activities_per_person, at `as_of` (default: `end`; only the visit window moves with
+    it, revenue and records are taken as generated): see UpsellExpectation. Computed from the world model and the
+    rows the generator writes, in memory (meant for small sets); nothing is written."""
+    settings = _settings(accounts, seed, end, activities_per_person)
+    as_of_us = settings.end_us if as_of is None else _epoch_us(parse_end(as_of))
+    with duckdb.connect() as connection:
+        con = _Session(settings, connection)
+        sizes = _world(settings, con)
+        rows = con.execute(_upsell_sql(_base_tables(settings, sizes, _email_names(con)), as_of_us)).fetchall()
+    members, unsure = {}, set()
+    for lead_id, address, address_is_sure, by_lead, by_contact, contact_is_linked, at_big_account in rows:
+        if address_is_sure and (by_lead or (by_contact and contact_is_linked)):
+            members[lead_id] = address
+        elif by_lead or by_contact or at_big_account:
+            unsure.add(lead_id)
+    return UpsellExpectation(members, frozenset(unsure))
+
+
+def expected_upsell_emails(accounts: int, seed: int, end: str | date | datetime | None = None, *,
+                           activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON,
+                           as_of: str | date | datetime | None = None) -> set[str]:
+    """The emails (trimmed, lower-case) of the members of seg_new_product_upsell
+    in the base set of these settings at `as_of` (default: `end`), exactly: see expected_upsell. GeneratorError when
+    the world model cannot state all of them for this set (compare expected_upsell(...).members with the members
+    whose lead is not in its `unsure` instead)."""
+    expected = expected_upsell(accounts, seed, end, activities_per_person=activities_per_person, as_of=as_of)
+    if expected.unsure:
+        raise GeneratorError(
+            f"the world model cannot state every member of seg_new_product_upsell for this set: the persons of "
+            f"Marketo leads {', '.join(sorted(expected.unsure, key=int))} depend on the project's own rules "
+            f"(compare expected_upsell(...).members with the members whose lead is not in its unsure set)")
+    return set(expected.members.values())
 
 
 def format_counts(counts: dict[str, int]) -> str:

@@ -1,7 +1,8 @@
 """The synthetic data generator (cdp/generator.py, scripts/generate_data.py): a small set has every contract table
 and column in its contract type, loads with the strict loader, is byte-identical for the same seed and different
-for another, builds with dbt into members for every segment and issues of every dirty kind it wrote; a batch adds
-new activities after the base set with ids that collide with nothing."""
+for another, builds with dbt into members for every segment and issues of every dirty kind it wrote, and into
+exactly the seg_new_product_upsell members its world model expects; a batch adds new activities after the base set
+with ids that collide with nothing. (The shapes: tests/test_generate_shapes.py.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 from cdp.generator import (
     ACTIVITY_TABLES,
     GeneratorError,
+    expected_upsell,
+    expected_upsell_emails,
     generate,
     generate_activity_batch,
     plan_batch,
@@ -330,3 +333,27 @@ def test_identity_and_accounts_resolve_as_generated(built):
     # Deals in a currency with a rate are converted; a currency without one leaves amount_usd empty.
     assert project.query("select count(*) from marts.fct_opportunities where currency_iso_code not in ('USD') "
                          "and amount_usd is not null")[0][0] >= 1
+
+
+def test_the_upsell_segment_is_what_the_world_model_expects(built):
+    project, _ = built
+    # At this scale the world model states every member and their email exactly: the persons it planted (new-product
+    # visits of g_target) and those whose ordinary page mix hit the new product page in the window.
+    expected = expected_upsell(ACCOUNTS, SEED, END)
+    assert not expected.unsure and len(expected.members) >= 3
+    assert {row[0] for row in project.query("select email from segments.seg_new_product_upsell")} == \
+        expected_upsell_emails(ACCOUNTS, SEED, END) == set(expected.members.values())
+    members = dict(project.query(
+        "select identity.source_id, segment.email from segments.seg_new_product_upsell as segment "
+        "inner join marts.person_identity_map as identity on segment.person_id = identity.person_id "
+        "where identity.source_system = 'marketo' and identity.source_object = 'lead'"))
+    assert members == expected.members
+
+
+def test_the_upsell_expectation_says_when_it_cannot_be_exact():
+    # At 100 accounts a member's records carry two addresses (which one the person shows is survivorship): the
+    # expectation names that person instead of guessing, and the emails are refused.
+    expected = expected_upsell(100, SEED, END)
+    assert expected.unsure and not expected.unsure & set(expected.members)
+    with pytest.raises(GeneratorError, match="Marketo leads"):
+        expected_upsell_emails(100, SEED, END)
