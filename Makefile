@@ -23,18 +23,21 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export run bench test test-build lint pytest test-spark raw-contract-macro docs clean
+.PHONY: help install install-spark demo demo-sync build export run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(INSTALLED): requirements.txt
+# The project itself (pyproject.toml: packages cdp and cdp_dev, the cdp-* commands) goes in editable, after the pins
+# and without downloading anything more (its build backend, setuptools, is one of the pins).
+$(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-install: $(INSTALLED)  ## create .venv and install the pinned requirements
+install: $(INSTALLED)  ## create .venv, install the pinned requirements and the project (editable)
 	@mkdir -p warehouse target
 
 $(SPARK_INSTALLED): requirements-spark.txt $(INSTALLED)
@@ -67,7 +70,7 @@ bench: install  ## benchmark at BENCH_ACCOUNTS=100000 (data cached in warehouse/
 export: install  ## write the upsell audience's Marketo import file to $(OUT)/
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
 
-test: install test-build lint pytest  ## everything the project checks
+test: install test-build conventions lint pytest  ## everything the project checks
 
 test-build: install  ## fresh warehouse: seed the demo, build all models, run data and unit tests
 	rm -f $(TEST_WAREHOUSE) $(TEST_WAREHOUSE).wal
@@ -75,6 +78,10 @@ test-build: install  ## fresh warehouse: seed the demo, build all models, run da
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt source freshness
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt parse --show-all-deprecations --no-partial-parse | tee target/parse.log
 	! grep -qi "deprecat" target/parse.log
+
+# Reads the manifest the parse above wrote (DECISIONLOG.md, "Layer conventions checked on the manifest").
+conventions: install  ## check the dbt layer conventions on target/manifest.json
+	$(BIN)/python -m cdp_dev.conventions target/manifest.json
 
 # The dbt templater compiles each model against the warehouse (staging reads the raw tables' columns), so lint
 # runs on the warehouse test-build made. A model sqlfluff could not compile is a failure, not a skip.
@@ -84,6 +91,11 @@ lint: install  ## sqlfluff lint of models and macros
 
 pytest: install  ## Python tests: loader, export, end to end on fresh temporary warehouses
 	$(BIN)/pytest
+
+# The tests not marked dbt (pytest.ini): no dbt build, no dbt run; for the edit-test loop. Two workers (pytest-xdist),
+# one test file each at a time, so a file's fixtures are built once.
+test-fast: install  ## Python tests that need no dbt build, under a minute
+	$(BIN)/pytest -m "not dbt" -n 2 --dist loadfile
 
 # Spark's catalog lives in memory for one dbt command: seeds, models and tests run in one `dbt build`. Both builds
 # shift the demo to the same day and evaluate as of its start, so they compare like with like.
@@ -101,7 +113,7 @@ test-spark: install-spark  ## the demo on Spark: build, data and unit tests, the
 # dbt compiles unit tests without the project's graph: their raw-table fixtures read the contract from a macro
 # generated from the source ymls (a build stops when it is out of date).
 raw-contract-macro: install  ## regenerate macros/staging/raw_contract_columns.sql after editing a _<source>__sources.yml
-	$(BIN)/python -m cdp.raw_contract
+	$(BIN)/python -m cdp.cli.raw_contract_macro
 
 docs: install  ## generate the dbt docs site into target/
 	$(BIN)/dbt docs generate

@@ -1,19 +1,16 @@
 """Why is a person in a segment, or not? Evaluates each condition of the segment's definition for one person, with
 the SQL the segment model itself uses (stored in segments.segment_definitions), and shows the identities and
-accounts that were unified into the person."""
+accounts that were unified into the person. The command line is cdp.cli.explain (scripts/explain.py)."""
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 
-from cdp.sql import quote_identifier
 from cdp.text_table import format_table
-from cdp.warehouse import WarehouseError, connect, table_exists
+from cdp.warehouse.connection import table_exists
+from cdp.warehouse.sql import quote_identifier
 
 
 class ExplainError(Exception):
@@ -151,26 +148,3 @@ def format_explanation(result: Explanation) -> str:
     else:
         lines.append("  (none)")
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="explain.py",
-        description="Explain why one person is or is not in a segment: each condition of the segment's "
-        "definition with the person's value and pass/fail, and the records and accounts unified into the person.",
-    )
-    parser.add_argument("--segment", required=True, metavar="NAME", help="segment model name, e.g. seg_new_product_upsell")
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--email", metavar="ADDRESS", help="an email of the person (any of their source records)")
-    who.add_argument("--person-id", metavar="ID", help="the unified person_id")
-    parser.add_argument("--warehouse", metavar="PATH", default=None,
-                        help="DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else warehouse/cdp.duckdb)")
-    args = parser.parse_args(argv)
-    try:
-        with connect(args.warehouse, read_only=True) as con:
-            result = explain(con, args.segment, email=args.email, person_id=args.person_id)
-    except (ExplainError, WarehouseError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(format_explanation(result))
-    return 0

@@ -9,10 +9,12 @@ A cycle (``run_cycle``) is safe to run twice at once and safe to kill at any poi
   moved aside either way, so no file is ever loaded twice or lost;
 * the build selects every loaded batch not yet built (``built_at`` is null in the ledger), so a failed or killed
   build is redone by the next cycle; models are replaced in transactions, so the DuckDB file stays consistent;
-* activation diffs each destination against its sync log (cdp.sync): an interrupted sync is finished next time.
+* activation diffs each destination against its sync log (cdp.activation.sync_log): an interrupted sync is
+  finished next time.
 
 Which segments go where is declared on the segment models, in ``config.meta.activation`` (models/segments/*.yml),
-for example ``[{format: marketo, list_name: "CDP - Upsell"}, {format: linkedin-csv}]``.
+for example ``[{format: marketo, list_name: "CDP - Upsell"}, {format: linkedin-csv}]``: each entry names a
+destination (cdp.activation.destinations) by its format, and its other keys are the destination's options.
 """
 
 from __future__ import annotations
@@ -27,14 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from cdp import activation
-from cdp.dbt_runner import run_dbt
-from cdp.loader import BATCHES_TABLE, LoadError, batch_loaded, load
-from cdp.marketo import MarketoConfig, MarketoError
-from cdp.sync import RUN_SUCCEEDED, RUNS_TABLE
+from cdp.activation import destinations
+from cdp.activation.destinations.base import Destination, DestinationError, DestinationNotConfigured
+from cdp.activation.sync import run
+from cdp.activation.sync_log import RUN_SUCCEEDED, RUNS_TABLE
 from cdp.text_table import format_table
-from cdp.warehouse import PROJECT_ROOT, connect, exclusive_lock, table_exists
+from cdp.warehouse.connection import PROJECT_ROOT, connect, exclusive_lock, table_exists
+from cdp.warehouse.dbt_runner import run_dbt
+from cdp.warehouse.loader import BATCHES_TABLE, LoadError, batch_loaded, load
 
 log = logging.getLogger(__name__)
 
@@ -232,9 +236,19 @@ def build(warehouse: str | None, dbt_vars: str | None, target_path: str) -> str:
 
 @dataclass(frozen=True)
 class ConfiguredDestination:
+    """One entry of a segment's meta.activation: the destination's format and its other keys, its options."""
+
     segment: str
     format_name: str
-    list_name: str | None = None
+    options: tuple[tuple[str, Any], ...] = ()  # (key, value), sorted by key
+
+    @property
+    def label(self) -> str:
+        return f"{self.segment} -> {self.format_name}"
+
+    def create(self, out_dir: str) -> Destination:
+        """The destination (DestinationError for an unknown format or a bad option)."""
+        return destinations.create(self.format_name, {"segment": self.segment, "out": out_dir, **dict(self.options)})
 
 
 def configured_destinations(target_path: str) -> list[ConfiguredDestination]:
@@ -248,11 +262,12 @@ def configured_destinations(target_path: str) -> list[ConfiguredDestination]:
         if node.get("resource_type") != "model":
             continue
         for entry in (node.get("config", {}).get("meta", {}) or {}).get("activation", []) or []:
-            found.append(ConfiguredDestination(node["name"], entry["format"], entry.get("list_name")))
-    return sorted(found, key=lambda d: (d.segment, d.format_name, d.list_name or ""))
+            options = tuple(sorted((key, value) for key, value in entry.items() if key != "format"))
+            found.append(ConfiguredDestination(node["name"], entry["format"], options))
+    return sorted(found, key=lambda d: (d.segment, d.format_name, [(key, str(value)) for key, value in d.options]))
 
 
-def segments_to_sync(warehouse: str | None, destinations: list[ConfiguredDestination],
+def segments_to_sync(warehouse: str | None, configured: list[ConfiguredDestination],
                      targets: dict[ConfiguredDestination, str]) -> set[ConfiguredDestination]:
     """Destinations whose segment changed in this build, or whose last sync did not succeed (or never ran)."""
     con = connect(warehouse, read_only=True)
@@ -269,42 +284,44 @@ def segments_to_sync(warehouse: str | None, destinations: list[ConfiguredDestina
                 last_status[destination, target] = status
     finally:
         con.close()
-    return {d for d in destinations
+    return {d for d in configured
             if d.segment in changed or last_status.get((d.format_name, targets[d])) != RUN_SUCCEEDED}
 
 
 def activate(warehouse: str | None, target_path: str, out_dir: str) -> str:
-    destinations = configured_destinations(target_path)
-    objects = {}
-    for configured in destinations:
-        if configured.format_name == activation.MARKETO:
-            objects[configured] = activation.MarketoDestination(configured.list_name or configured.segment)
-        else:
-            objects[configured] = activation.FileDestination(configured.format_name, out_dir)
-    targets = {d: objects[d].target(d.segment) for d in destinations}
-    due = segments_to_sync(warehouse, destinations, targets)
-    done, failures = [], []
-    for configured in destinations:
-        if configured not in due:
-            continue
-        label = f"{configured.segment} -> {configured.format_name}"
-        if configured.format_name == activation.MARKETO:
-            try:
-                MarketoConfig.from_env()
-            except MarketoError as error:  # not configured here: said, not failed (it is sent once configured)
-                done.append(f"{label} skipped ({error})")
-                continue
+    """Sync every configured destination that is due (segments_to_sync); one destination's failure does not stop
+    the others. A destination not configured in this environment (Marketo without credentials) is skipped, and
+    said."""
+    configured = configured_destinations(target_path)
+    made: dict[ConfiguredDestination, Destination] = {}
+    for entry in configured:
         try:
-            _, result = activation.run(configured.segment, objects[configured], warehouse)
-        except Exception as error:  # one destination's failure does not stop the others
-            failures.append(f"{label}: {error}")
+            made[entry] = entry.create(out_dir)
+        except DestinationError as error:
+            raise PipelineError(f"{entry.label}: {error}") from error
+    targets = {d: made[d].target(d.segment) for d in configured}
+    due = segments_to_sync(warehouse, configured, targets)
+    done, failures = [], []
+    for entry in configured:
+        if entry not in due:
             continue
-        done.append(f"{label} {result.status} (+{result.counts.added} -{result.counts.removed})")
+        destination = made[entry]
+        try:
+            destination.check_configured()
+        except DestinationNotConfigured as error:  # not configured here: said, not failed (sent once configured)
+            done.append(f"{entry.label} skipped ({error})")
+            continue
+        try:
+            _, result = run(entry.segment, destination, warehouse)
+        except Exception as error:  # one destination's failure does not stop the others
+            failures.append(f"{entry.label}: {error}")
+            continue
+        done.append(f"{entry.label} {result.status} (+{result.counts.added} -{result.counts.removed})")
         if result.status != RUN_SUCCEEDED:
-            failures.append(f"{label}: {result.message}")
+            failures.append(f"{entry.label}: {result.message}")
     if failures:
         raise PipelineError("; ".join(done + failures))
-    unchanged = len(destinations) - len(due)
+    unchanged = len(configured) - len(due)
     return "; ".join(done + ([f"{unchanged} destination(s) unchanged"] if unchanged else [])) or "no destinations"
 
 
@@ -314,8 +331,8 @@ def activate(warehouse: str | None, target_path: str, out_dir: str) -> str:
 
 def run_cycle(drop: Path, warehouse: str | None = None, dbt_vars: str | None = None, target_path: str = "target",
               out_dir: str = "out", wait: bool = False) -> CycleReport:
-    """Load, build, activate, under the pipeline lock. Raises cdp.warehouse.LockBusy if a cycle is running and
-    ``wait`` is false."""
+    """Load, build, activate, under the pipeline lock. Raises cdp.warehouse.connection.LockBusy if a cycle is
+    running and ``wait`` is false."""
     report = CycleReport()
     with exclusive_lock("pipeline", warehouse, wait=wait):
         def do_load() -> str:

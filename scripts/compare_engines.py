@@ -1,11 +1,10 @@
-"""Compare the public models of two builds exported as Parquet: see cdp/compare.py."""
+"""Compare the public models of two builds exported as Parquet (make test-spark: DuckDB and Spark).
 
-import sys
-from pathlib import Path
+    python scripts/compare_engines.py LEFT_DIR RIGHT_DIR [--names LEFT RIGHT]
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+Development tooling: the command line is cdp_dev/cli/compare_engines.py, the comparison cdp_dev/compare.py.
+"""
 
-from cdp.compare import main  # noqa: E402
+from cdp_dev.cli.compare_engines import main
 
-if __name__ == "__main__":
-    sys.exit(main())
+raise SystemExit(main())

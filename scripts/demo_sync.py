@@ -3,96 +3,10 @@
 
     python scripts/demo_sync.py [--warehouse PATH]
 
-Needs the demo warehouse (make demo). Four steps, each printing the sync's summary and the list in Marketo:
-1. sync seg_new_product_upsell to the static list (a full resync, so the demo starts from a known state): p2 added;
-2. sync again: nothing changed, nothing is sent;
-3. let time pass: rebuild the traits and segments as of the day p2's product-page visit leaves the window, sync:
-   p2 is removed from the list;
-4. rebuild as of now again, so the demo warehouse is back to today (the next sync would add p2 again).
+Needs the demo warehouse (make demo). Development tooling: the command line and the demo's four steps are
+cdp_dev/cli/demo_sync.py.
 """
 
-from __future__ import annotations
+from cdp_dev.cli.demo_sync import main
 
-import argparse
-import json
-import os
-import sys
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from cdp import activation  # noqa: E402
-from cdp.dbt_runner import run_dbt  # noqa: E402
-from cdp.pipeline import TIME_DEPENDENT  # noqa: E402
-from cdp.fake_marketo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeMarketo, RunningFakeMarketo  # noqa: E402
-from cdp.warehouse import warehouse_path  # noqa: E402
-
-SEGMENT = "seg_new_product_upsell"
-LIST_NAME = "CDP demo - New product upsell"
-REBUILD = ["run", "--select", *TIME_DEPENDENT, "--quiet"]  # what moving as_of changes
-
-
-def step(number: int, title: str) -> None:
-    print(f"\n=== {number}. {title}", flush=True)
-
-
-def sync(warehouse: Path, *options: str) -> int:
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST_NAME, "--folder-id", "1",
-                            "--warehouse", str(warehouse), *options])
-    sys.stdout.flush()
-    return code
-
-
-def show_list(fake: FakeMarketo) -> None:
-    members = fake.list_members(LIST_NAME)
-    print(f"Marketo list {LIST_NAME!r} now holds: {', '.join(members) if members else '(nobody)'}", flush=True)
-
-
-def rebuild(warehouse: Path, as_of: str | None) -> None:
-    command = REBUILD + (["--vars", json.dumps({"as_of": as_of})] if as_of else [])
-    result = run_dbt(command, warehouse)
-    if result.returncode != 0:
-        sys.exit(f"error: dbt {' '.join(command)} failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warehouse", metavar="PATH", help="the demo warehouse (default: $CDP_DUCKDB_PATH, else "
-                        "warehouse/cdp.duckdb)")
-    args = parser.parse_args()
-    warehouse = warehouse_path(args.warehouse)
-    if not warehouse.exists():
-        sys.exit(f"error: no warehouse at {warehouse}: run make demo first")
-    window_days = int(yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]["upsell_visit_window_days"])
-
-    fake = FakeMarketo(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-    with RunningFakeMarketo(fake) as marketo:
-        os.environ.update(MARKETO_BASE_URL=marketo.base_url, MARKETO_CLIENT_ID=DEMO_CLIENT_ID,
-                          MARKETO_CLIENT_SECRET=DEMO_CLIENT_SECRET)
-        print(f"fake Marketo at {marketo.base_url}; sync log in {warehouse} (activation.activation_sync_runs)")
-
-        step(1, "first sync (a full resync: start from a known state)")
-        codes = [sync(warehouse, "--full-resync")]
-        show_list(fake)
-
-        step(2, "sync again: nothing changed, nothing is sent")
-        codes.append(sync(warehouse))
-        show_list(fake)
-
-        later = datetime.now(timezone.utc).date() + timedelta(days=window_days + 1)
-        step(3, f"{window_days + 1} days later ({later}): p2's visit is out of the {window_days}-day window")
-        rebuild(warehouse, later.isoformat())
-        codes.append(sync(warehouse))
-        show_list(fake)
-
-        step(4, "back to today (segments rebuilt as of now; the next sync would add p2 again)")
-        rebuild(warehouse, None)
-    return max(codes)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+raise SystemExit(main())

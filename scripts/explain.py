@@ -1,11 +1,10 @@
-"""Explain why a person is or is not in a segment: see cdp/explain.py."""
+"""Explain why a person is or is not in a segment.
 
-import sys
-from pathlib import Path
+    python scripts/explain.py --segment seg_new_product_upsell --email p1@townsend.com
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+The command line is cdp/cli/explain.py, the explanation cdp/explain.py; run with --help for the options.
+"""
 
-from cdp.explain import main  # noqa: E402
+from cdp.cli.explain import main
 
-if __name__ == "__main__":
-    sys.exit(main())
+raise SystemExit(main())

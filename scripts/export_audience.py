@@ -4,16 +4,12 @@
     python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out out/
     python scripts/export_audience.py --segment seg_new_product_upsell --format marketo --list-name "Upsell"
 
-The logic lives in cdp/activation.py (command line, destinations), cdp/sync.py (diff, sync log),
-cdp/export.py (audience, file formats) and cdp/marketo.py (REST client); run with --help for the options.
+The command line is cdp/cli/export_audience.py; the run cdp/activation/sync.py, the sync log
+cdp/activation/sync_log.py, the audience cdp/activation/audience.py and the destinations
+cdp/activation/destinations/ (files.py, marketo.py, and the REST client marketo_api.py); run with --help for the
+options.
 """
 
-import sys
-from pathlib import Path
+from cdp.cli.export_audience import main
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cdp.activation import main  # noqa: E402  (needs the repo root on sys.path first)
-
-if __name__ == "__main__":
-    sys.exit(main())
+raise SystemExit(main())

@@ -1,85 +1,11 @@
 #!/usr/bin/env python
 """Load raw source files into the DuckDB warehouse.
 
-python scripts/load_raw.py DIR [--append] [--lenient] [--warehouse PATH]
+    python scripts/load_raw.py DIR [--append] [--lenient] [--warehouse PATH]
+
+The command line is cdp/cli/load_raw.py, the loader cdp/warehouse/loader.py; run with --help for the options.
 """
 
-from __future__ import annotations
+from cdp.cli.load_raw import main
 
-import argparse
-import logging
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cdp.loader import LoadError, format_summary, load  # noqa: E402
-from cdp.warehouse import DEFAULT_PATH, WarehouseError, warehouse_path  # noqa: E402
-
-log = logging.getLogger("load_raw")
-
-EPILOG = """\
-layout:
-  DIR/marketo/<table>.csv|.parquet     -> raw_marketo.<table>
-  DIR/salesforce/<table>.csv|.parquet  -> raw_salesforce.<table>
-  DIR/mdm/<table>.csv|.parquet         -> raw_mdm.<table>
-  Tables and columns must be in the raw data contract (models/staging/<source>/_<source>__sources.yml).
-
-Every file is checked first (known table, required columns present, every value readable as its column's
-contract type); nothing is written unless all files pass, and all tables are written in one transaction.
-With --lenient, unreadable values no longer stop the load: their columns are loaded as text and listed as
-warnings and in the summary, and dbt staging reports the rows it cannot parse in data_quality_issues.
-
-exit status: 0 loaded, 1 bad input or any other error (nothing was loaded)."""
-
-
-class _Formatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="load_raw.py",
-        description="Load a folder of raw CSV/Parquet files into the warehouse's raw_<source> schemas.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("directory", metavar="DIR", type=Path,
-                        help="folder holding <source>/<table>.csv or .parquet files (see layout below)")
-    parser.add_argument("--append", action="store_true",
-                        help="append rows to existing tables (by column name; a missing table is created) "
-                             "instead of replacing each table")
-    parser.add_argument("--lenient", action="store_true",
-                        help="load a column whose values do not all read as its contract type as text "
-                             "(VARCHAR, values as in the file) with a warning, instead of refusing the load; "
-                             "all other checks still apply")
-    parser.add_argument("--warehouse", metavar="PATH",
-                        help=f"DuckDB warehouse file; a relative path is taken from the project root "
-                             f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the loader; returns the exit status."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(_Formatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    args = build_parser().parse_args(argv)
-    try:
-        loaded = load(args.directory, append=args.append, warehouse=args.warehouse, lenient=args.lenient)
-    except LoadError as error:
-        for problem in error.problems:
-            log.error("%s", problem)
-        return 1
-    except WarehouseError as error:
-        log.error("%s", error)
-        return 1
-    print(format_summary(loaded))
-    print(f"\n{sum(item.rows for item in loaded):,} rows in {len(loaded)} tables loaded into "
-          f"{warehouse_path(args.warehouse)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+raise SystemExit(main())

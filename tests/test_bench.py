@@ -7,7 +7,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO_ROOT
+
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
 
 def test_bench_runs_every_step_and_reports_json_and_a_table(tmp_path):

@@ -1,4 +1,5 @@
-"""The engine comparison (cdp/compare.py): same rows in any order pass; any difference is reported and fails."""
+"""The engine comparison (cdp_dev/compare.py, scripts/compare_engines.py): same rows in any order pass; any
+difference is reported and fails."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp.compare import compare_exports, main
+from cdp_dev.cli.compare_engines import main
+from cdp_dev.compare import compare_exports
 
 
 def export(folder: Path, model: str, rows: list[tuple], columns: str = "id varchar, amount decimal(28,6)") -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cdp.raw_contract import load_contract
+from cdp.warehouse.raw_contract import load_contract
 from conftest import REPO_ROOT, Project
+
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
 MESSY = REPO_ROOT / "tests" / "fixtures" / "messy"
 MESSY_VARS = {"as_of": "2026-11-01", "identity_max_records_per_value": 3}

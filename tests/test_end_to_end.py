@@ -10,6 +10,8 @@ import pytest
 
 from conftest import Project, demo_as_raw_files
 
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
+
 TOWNSEND_EMAILS = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com"]
 SEGMENT = "seg_new_product_upsell"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
+
 SEGMENT = "seg_new_product_upsell"
 
 

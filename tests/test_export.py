@@ -1,4 +1,5 @@
-"""Tests for the audience export (cdp/export.py, scripts/export_audience.py) on a tiny hand-built warehouse."""
+"""Tests for the audience export (cdp/activation/audience.py, the file destinations
+cdp/activation/destinations/files.py, scripts/export_audience.py) on a tiny hand-built warehouse."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp import export
-from cdp.activation import main
-from cdp.export import Audience, AudienceMember, ExportFormat, FORMATS
+from cdp.activation.audience import Audience, AudienceMember, fetch_audience
+from cdp.activation.destinations.files import FORMATS, ExportFormat, export_segment, hashed_email, write_atomically
+from cdp.activation.sync import format_report
+from cdp.cli.export_audience import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEGMENT = "seg_new_product_upsell"
@@ -134,7 +136,7 @@ def test_fetch_audience_returns_members_and_counts(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         # WHEN the segment's audience is fetched (no file written)
-        audience = export.fetch_audience(con, SEGMENT)
+        audience = fetch_audience(con, SEGMENT)
     finally:
         con.close()
 
@@ -209,7 +211,7 @@ def test_report_does_not_list_emails_of_a_large_audience():
     members = [AudienceMember(f"p{i:02d}@example.com", "", "", "", "") for i in range(21)]
 
     # WHEN the report is formatted
-    report = export.format_report(Path("out/seg.marketo.csv"), Audience("seg", members, not_marketable=3))
+    report = format_report(Path("out/seg.marketo.csv"), Audience("seg", members, not_marketable=3))
 
     # THEN it gives the counts but no emails
     assert "rows written:                 21" in report
@@ -326,7 +328,7 @@ def test_failure_while_writing_keeps_previous_export_and_leaves_no_temp_file(war
 
     # WHEN the segment is exported
     with pytest.raises(WriterFailed):
-        export.export_segment(SEGMENT, "marketo-csv", out_dir, warehouse)
+        export_segment(SEGMENT, "marketo-csv", out_dir, warehouse)
 
     # THEN the previous export is unchanged and no temp file is left behind
     assert target.read_text(encoding="utf-8") == PREVIOUS_EXPORT
@@ -343,7 +345,7 @@ def test_failure_while_writing_a_first_export_leaves_no_file(tmp_path):
 
     # WHEN writing fails midway
     with pytest.raises(WriterFailed):
-        export.write_atomically(target, write_then_fail)
+        write_atomically(target, write_then_fail)
 
     # THEN the directory is empty: no half-written file, no temp file
     assert list(tmp_path.iterdir()) == []
@@ -377,7 +379,7 @@ def test_written_file_gets_ordinary_permissions(tmp_path):
     os.umask(umask)
 
     # WHEN a file is written atomically (its temp file is created 0600)
-    target = export.write_atomically(tmp_path / "f.csv", lambda stream: stream.write(HEADER))
+    target = write_atomically(tmp_path / "f.csv", lambda stream: stream.write(HEADER))
 
     # THEN it has the mode a plain open() would give it
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
@@ -423,7 +425,7 @@ def test_script_exports_with_the_warehouse_from_the_environment(warehouse, tmp_p
     ],
 )
 def test_linkedin_email_hash_is_sha256_of_the_normalised_address(email, expected):
-    assert export.hashed_email(email) == expected
+    assert hashed_email(email) == expected
 
 
 def test_linkedin_file_has_hashes_never_addresses(warehouse, out_dir, capsys):
@@ -439,7 +441,7 @@ def test_linkedin_file_has_hashes_never_addresses(warehouse, out_dir, capsys):
     assert lines[0] == "email,first_name,last_name,company_name,job_title,country"
     assert "@" not in text
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
-        export.hashed_email(email) for email in ("aaron@cobalt.example", "ann@acme.example")
+        hashed_email(email) for email in ("aaron@cobalt.example", "ann@acme.example")
     )
 
 

@@ -1,4 +1,4 @@
-"""The synthetic data generator (cdp/generator.py, scripts/generate_data.py): a small set has every contract table
+"""The synthetic data generator (cdp_dev/generator/, scripts/generate_data.py): a small set has every contract table
 and column in its contract type, loads with the strict loader, is byte-identical for the same seed and different
 for another, builds with dbt into members for every segment and issues of every dirty kind it wrote, and into
 exactly the seg_new_product_upsell members its world model expects; a batch adds new activities after the base set
@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp.generator import (
+from cdp_dev.generator import (
     ACTIVITY_TABLES,
     GeneratorError,
     expected_upsell,
@@ -22,8 +22,8 @@ from cdp.generator import (
     generate_activity_batch,
     plan_batch,
 )
-from cdp.loader import load
-from cdp.raw_contract import load_contract
+from cdp.warehouse.loader import load
+from cdp.warehouse.raw_contract import load_contract
 from conftest import REPO_ROOT, Project
 
 ACCOUNTS = 30
@@ -280,6 +280,7 @@ def built(base_set, tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, 
     return project, result.stdout
 
 
+@pytest.mark.dbt
 def test_the_build_passes_and_every_segment_has_members(built):
     project, output = built
     assert "ERROR=0" in output
@@ -289,6 +290,7 @@ def test_the_build_passes_and_every_segment_has_members(built):
         assert members > 0, segment
 
 
+@pytest.mark.dbt
 def test_every_generated_dirty_kind_is_reported(built):
     project, _ = built
     reported = {row for row in project.query(
@@ -296,6 +298,7 @@ def test_every_generated_dirty_kind_is_reported(built):
     assert EXPECTED_ISSUES - reported == set()
 
 
+@pytest.mark.dbt
 def test_every_raw_row_is_accounted_for(built, base_set):
     project, _ = built
     _, counts = base_set
@@ -307,6 +310,7 @@ def test_every_raw_row_is_accounted_for(built, base_set):
     assert sum(row[5] for row in rows) > 0 and sum(row[6] for row in rows) > 0  # deleted rows, history versions
 
 
+@pytest.mark.dbt
 def test_dirty_rows_are_a_small_fraction(built):
     project, _ = built
     for table in ACTIVITY_TABLES:
@@ -317,6 +321,7 @@ def test_dirty_rows_are_a_small_fraction(built):
             assert 0.002 <= issues / raw <= 0.03, (table, reason, issues, raw)
 
 
+@pytest.mark.dbt
 def test_identity_and_accounts_resolve_as_generated(built):
     project, _ = built
     # ~10 persons per account, overlapping systems: most persons have records in more than one system.
@@ -335,6 +340,7 @@ def test_identity_and_accounts_resolve_as_generated(built):
                          "and amount_usd is not null")[0][0] >= 1
 
 
+@pytest.mark.dbt
 def test_the_upsell_segment_is_what_the_world_model_expects(built):
     project, _ = built
     # At this scale the world model states every member and their email exactly: the persons it planted (new-product

@@ -1,7 +1,8 @@
-"""The generator's shapes (cdp/generator.py, scripts/generate_data.py --shape): the same settings give the same rows
-in full, wide and text, only encoded differently; minimal keeps the required tables and columns. full, minimal and
-wide load with the strict loader; the text files are checked by their content (parsed back with the csv module):
-byte-order mark, CRLF, RFC 4180 quoting, every spelling of every type, and every value the same as in full."""
+"""The generator's shapes (cdp_dev/generator/shapes.py, scripts/generate_data.py --shape): the same settings give
+the same rows in full, wide and text, only encoded differently; minimal keeps the required tables and columns. full,
+minimal and wide load with the strict loader; the text files are checked by their content (parsed back with the csv
+module): byte-order mark, CRLF, RFC 4180 quoting, every spelling of every type, and every value the same as in
+full."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp.generator import (
+from cdp_dev.generator import (
     ACTIVITY_TABLES,
     AWKWARD_EXTRA_COLUMNS,
     NARROW_EXTRA_COLUMNS,
@@ -28,8 +29,8 @@ from cdp.generator import (
     text_float,
     text_timestamp,
 )
-from cdp.loader import load
-from cdp.raw_contract import Table, load_contract
+from cdp.warehouse.loader import load
+from cdp.warehouse.raw_contract import Table, load_contract
 from conftest import Project
 
 ACCOUNTS = 30

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from cdp.compare import compare_exports, format_report
+from cdp_dev.compare import compare_exports, format_report
 from conftest import Project, demo_as_raw_files
+
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
 FIRST_AS_OF = "2026-11-01T12:00:00"
 SECOND_AS_OF = "2026-11-02T12:00:00"  # a day later: window counts change for leads the batch never touches

@@ -1,4 +1,5 @@
-"""scripts/load_raw.py and cdp.loader: raw CSV/Parquet files checked against the raw contract, loaded atomically."""
+"""scripts/load_raw.py and cdp.warehouse.loader: raw CSV/Parquet files checked against the raw contract, loaded
+atomically."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp import loader
-from cdp.loader import LoadError, load, plan_load
-from cdp.raw_contract import DUCKDB_TYPES, ContractError, duckdb_type, load_contract
-from cdp.raw_formats import EXAMPLES
+from cdp.warehouse import loader
+from cdp.warehouse.loader import LoadError, load, plan_load
+from cdp.warehouse.raw_contract import DUCKDB_TYPES, ContractError, duckdb_type, load_contract
+from cdp.warehouse.raw_formats import EXAMPLES
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "load_raw.py"

@@ -1,4 +1,5 @@
-"""Tests for the Marketo REST client (cdp/marketo.py) against a fake Marketo served by pytest-httpserver."""
+"""Tests for the Marketo REST client (cdp/activation/destinations/marketo_api.py) against a fake Marketo served by
+pytest-httpserver."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from cdp.marketo import (
+from cdp.activation.destinations.marketo_api import (
     ListMemberResult,
     MarketoAuthError,
     MarketoClient,

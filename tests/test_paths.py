@@ -1,6 +1,6 @@
 """Paths and names with an apostrophe, a space and non-ASCII characters: the loader's input folder, the warehouse file
-(dbt through profiles.yml, the scripts through cdp/warehouse.py), the export's output folder, the engine-comparison
-export; and the helpers that write names and values into SQL (cdp/sql.py, the dbt macro string_literal)."""
+(dbt through profiles.yml, the scripts through cdp/warehouse/connection.py), the export's output folder, the
+engine-comparison export; and the helpers that write names and values into SQL (cdp/warehouse/sql.py, the dbt macro string_literal)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import duckdb
 import pytest
 
-from cdp.export import FORMATS, hashed_email
-from cdp.sql import quote_identifier, quote_literal
+from cdp.activation.destinations.files import FORMATS, hashed_email
+from cdp.warehouse.sql import quote_identifier, quote_literal
 from conftest import Project, demo_as_raw_files
 
 AWKWARD = "o'brien dir é"  # an apostrophe, a space and a non-ASCII letter
@@ -70,6 +70,7 @@ def test_loader_reads_a_folder_with_an_awkward_name(project, tmp_path, folder_na
         assert project.query(f"select count(*) from {table}") == [(_csv_rows(file),)], file
 
 
+@pytest.mark.dbt
 def test_dbt_builds_into_a_warehouse_with_an_awkward_path(built):
     # GIVEN the demo's raw files loaded from, and built by dbt into, files and folders named AWKWARD (fixture)
     # THEN the warehouse is where CDP_DUCKDB_PATH says and the upsell segment is exactly p2
@@ -77,6 +78,7 @@ def test_dbt_builds_into_a_warehouse_with_an_awkward_path(built):
     assert built.query(f"select email from segments.{SEGMENT}") == [(MEMBER,)]
 
 
+@pytest.mark.dbt
 def test_scripts_open_a_warehouse_with_an_awkward_path(built):
     # GIVEN the warehouse built at an awkward path, named by CDP_DUCKDB_PATH
     # WHEN explain.py evaluates the segment for p2 (it reads the stored definitions' relations and keys)
@@ -86,6 +88,7 @@ def test_scripts_open_a_warehouse_with_an_awkward_path(built):
     assert result.stdout.splitlines()[0] == f"{MEMBER} is IN {SEGMENT}"
 
 
+@pytest.mark.dbt
 def test_engine_comparison_export_and_compare_on_an_awkward_path(built):
     # GIVEN the build exported the public models as Parquet into a folder named AWKWARD (var compare_export_dir)
     exported = built.workdir / "compare" / AWKWARD
@@ -126,6 +129,7 @@ def test_every_file_format_is_covered():
     assert {case.values[0] for case in FILE_FORMATS} == set(FORMATS)
 
 
+@pytest.mark.dbt
 @pytest.mark.parametrize(("format_name", "read_emails", "expected"), FILE_FORMATS)
 def test_export_writes_every_format_into_an_awkward_folder(built, tmp_path, format_name, read_emails, expected):
     # GIVEN an output folder named AWKWARD under another one (created by the export)
@@ -145,7 +149,7 @@ def test_export_writes_every_format_into_an_awkward_folder(built, tmp_path, form
 
 
 # ---------------------------------------------------------------------------------------------
-# The helpers: cdp/sql.py and the dbt macro string_literal
+# The helpers: cdp/warehouse/sql.py and the dbt macro string_literal
 # ---------------------------------------------------------------------------------------------
 
 
@@ -207,6 +211,7 @@ def test_quote_literal_where_duckdb_cannot_bind(tmp_path):
         assert con.execute("select a from v").fetchall() == [("x",)]
 
 
+@pytest.mark.dbt
 def test_string_literal_macro_on_duckdb_and_spark(built):
     # GIVEN a var with an apostrophe, a backslash and a non-ASCII letter
     text = "o'brien C:\\new é"

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from cdp import pipeline
-from cdp.loader import load
-from cdp.warehouse import exclusive_lock
+from cdp.warehouse.connection import exclusive_lock
+from cdp.warehouse.loader import load
 from conftest import REPO_ROOT, Project, demo_as_raw_files
 
 SEGMENT = "seg_new_product_upsell"
@@ -44,6 +44,7 @@ def marketo_file_emails(out: Path) -> list[str]:
         return [row["Email Address"] for row in csv.DictReader(handle)]
 
 
+@pytest.mark.dbt
 def test_cycles_load_build_and_activate_and_a_new_visit_reaches_the_audience(project, tmp_path):
     drop, out = tmp_path / "drop", tmp_path / "out"
     demo_as_raw_files(drop)

@@ -1,4 +1,4 @@
-"""The formats of raw text (cdp/raw_formats.py), defined once, read the same by the loader and by staging.
+"""The formats of raw text (cdp/warehouse/raw_formats.py), defined once, read the same by the loader and by staging.
 
 The loader is tested here on every example of CASES: each readable example loads as its expected value, each empty
 one as null, and each unreadable one refuses the load with the file, the column, the row and the value. Staging
@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp.loader import LoadError, load
-from cdp.raw_contract import FORMATS_MACRO, duckdb_type
-from cdp.raw_formats import CASES, EXAMPLES, Case
+from cdp.warehouse.loader import LoadError, load
+from cdp.warehouse.raw_contract import FORMATS_MACRO, duckdb_type
+from cdp.warehouse.raw_formats import CASES, EXAMPLES, Case
 from conftest import REPO_ROOT
 
 # A raw table and column of each logical type, beside a text column holding a comma, quotes and a line break.
@@ -118,8 +118,8 @@ def test_every_logical_type_has_readable_unreadable_and_empty_examples() -> None
 
 
 def test_staging_reads_the_formats_generated_from_this_module() -> None:
-    # The dbt side (macro raw_value_formats) is generated from cdp/raw_formats.py; a stale copy fails here.
-    result = subprocess.run([sys.executable, "-m", "cdp.raw_contract", "--check"], cwd=REPO_ROOT,
+    # The dbt side (macro raw_value_formats) is generated from cdp/warehouse/raw_formats.py; a stale copy fails here.
+    result = subprocess.run([sys.executable, "-m", "cdp.cli.raw_contract_macro", "--check"], cwd=REPO_ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     assert FORMATS_MACRO.exists()

@@ -29,9 +29,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp.generator import SHAPES, expected_upsell_emails
-from cdp.sql import quote_identifier, quote_literal
+from cdp.warehouse.sql import quote_identifier, quote_literal
+from cdp_dev.generator import SHAPES, expected_upsell_emails
 from conftest import REPO_ROOT
+
+pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
 ACCOUNTS = 20
 SEED = 7

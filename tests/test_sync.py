@@ -1,4 +1,5 @@
-"""Incremental syncs (cdp/activation.py, cdp/sync.py) against the fake Marketo on localhost (cdp/fake_marketo.py).
+"""Incremental syncs (cdp/activation/sync.py, sync_log.py, destinations/) against the fake Marketo on localhost
+(cdp_dev/fakes/marketo.py).
 
 The warehouse is made by hand: the sync reads only segments.segment_membership and
 activation.activation_audience_members (what dbt builds is tested end to end in test_end_to_end.py).
@@ -12,11 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp import activation
-from cdp.activation import FileDestination, MarketoDestination
-from cdp.fake_marketo import FakeMarketo, RunningFakeMarketo
-from cdp.marketo import MarketoClient, MarketoConfig
-from cdp.warehouse import exclusive_lock
+from cdp.activation.destinations.files import FileDestination
+from cdp.activation.destinations.marketo import MarketoDestination
+from cdp.activation.destinations.marketo_api import MarketoClient, MarketoConfig
+from cdp.activation.sync import run
+from cdp.cli.export_audience import main
+from cdp.warehouse.connection import exclusive_lock
+from cdp_dev.fakes.marketo import FakeMarketo, RunningFakeMarketo
 
 SEGMENT = "seg_upsell"
 LIST = "CDP - Upsell"
@@ -99,7 +102,7 @@ def calls(fake: FakeMarketo, path: str) -> int:
 
 
 def sync(warehouse: Warehouse, destination, **options):
-    return activation.run(SEGMENT, destination, str(warehouse.path), **options)
+    return run(SEGMENT, destination, str(warehouse.path), **options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +164,7 @@ def test_full_resync_sends_everyone_and_still_removes_leavers(warehouse, destina
 def test_dry_run_calls_nothing_and_writes_nothing(warehouse, destination, fake, capsys, marketo_env):
     warehouse.set_members(["ann@acme.example", "bob@acme.example"])
 
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
                             "--warehouse", str(warehouse.path), "--dry-run"])
 
     out = capsys.readouterr().out
@@ -198,7 +201,7 @@ def test_a_quota_stop_keeps_finished_batches_and_a_rerun_finishes_the_job(wareho
     warehouse.set_members(emails(700))
     fake.fail_next(LEADS, "607", after=1)
 
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST, "--folder-id", "3",
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST, "--folder-id", "3",
                             "--warehouse", str(warehouse.path)])
 
     out = capsys.readouterr().out
@@ -208,7 +211,7 @@ def test_a_quota_stop_keeps_finished_batches_and_a_rerun_finishes_the_job(wareho
     assert warehouse.runs() == [("stopped", 300, 0, 0, 0, 400, 0)]
 
     # WHEN the quota has reset and the sync runs again, THEN only the 400 others are sent
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
                             "--warehouse", str(warehouse.path)])
 
     assert code == 0
@@ -230,16 +233,16 @@ def test_transient_failures_are_retried_within_the_run(warehouse, destination, f
 
 def test_a_crash_mid_run_is_recorded_and_finished_batches_count(warehouse, destination, fake, monkeypatch):
     warehouse.set_members(emails(400))
-    real_add = MarketoDestination._add
+    real_add = MarketoDestination.add
     batches = []
 
-    def add_then_crash(client, list_id, batch):
+    def add_then_crash(self, session, batch):
         if batches:
             raise RuntimeError("killed")
         batches.append(batch)
-        return real_add(client, list_id, batch)
+        return real_add(self, session, batch)
 
-    monkeypatch.setattr(MarketoDestination, "_add", staticmethod(add_then_crash))
+    monkeypatch.setattr(MarketoDestination, "add", add_then_crash)
     with pytest.raises(RuntimeError):
         sync(warehouse, destination)
     monkeypatch.undo()
@@ -252,7 +255,7 @@ def test_a_crash_mid_run_is_recorded_and_finished_batches_count(warehouse, desti
 def test_a_missing_list_without_a_folder_is_a_clear_failure(warehouse, marketo, fake, capsys, marketo_env):
     warehouse.set_members(["ann@acme.example"])
 
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", "Nope",
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", "Nope",
                             "--warehouse", str(warehouse.path)])
 
     assert code == 1
@@ -270,7 +273,7 @@ def test_missing_credentials_stop_before_anything_is_logged(warehouse, capsys, m
     for name in ("MARKETO_BASE_URL", "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
 
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
                             "--warehouse", str(warehouse.path)])
 
     assert code == 1
@@ -281,7 +284,7 @@ def test_missing_credentials_stop_before_anything_is_logged(warehouse, capsys, m
 
 def test_marketo_needs_a_list_name(warehouse, capsys):
     with pytest.raises(SystemExit) as exited:
-        activation.main(["--segment", SEGMENT, "--format", "marketo", "--warehouse", str(warehouse.path)])
+        main(["--segment", SEGMENT, "--format", "marketo", "--warehouse", str(warehouse.path)])
     assert exited.value.code == 2
     assert "--list-name" in capsys.readouterr().err
 
@@ -292,7 +295,7 @@ def test_the_secret_never_appears_in_output_logs_or_warehouse(warehouse, fake, c
     fake.fail_next(LEADS, "602")  # a token renewal
     fake.fail_next("/identity", "500")  # a retried token request
 
-    code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST, "--folder-id", "1",
+    code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST, "--folder-id", "1",
                             "--warehouse", str(warehouse.path), "--verbose"])
 
     captured = capsys.readouterr()
@@ -308,7 +311,7 @@ def test_a_second_sync_at_the_same_time_is_refused(warehouse, destination, capsy
     warehouse.set_members(["ann@acme.example"])
 
     with exclusive_lock("activation", warehouse.path):
-        code = activation.main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
+        code = main(["--segment", SEGMENT, "--format", "marketo", "--list-name", LIST,
                                 "--warehouse", str(warehouse.path)])
 
     assert code == 1

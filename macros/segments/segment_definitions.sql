@@ -96,7 +96,7 @@
             ],
         },
         'seg_upsell_decision_makers': {
-            'source': 'segment_candidates__upsell_decision_makers',
+            'source': 'int_person_traits_upsell_flagged',
             'key': 'person_id',
             'conditions': [
                 {

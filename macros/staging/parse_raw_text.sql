@@ -3,7 +3,7 @@
     boolean, integer, float, date, timestamp); null when it is empty or cannot be read. Staging reads a raw column
     with it when the warehouse holds it as text but the contract says otherwise (a lenient load, a CSV dump).
 
-    What is readable is defined once, in cdp/raw_formats.py, and reaches dbt through macro raw_value_formats; the
+    What is readable is defined once, in cdp/warehouse/raw_formats.py, and reaches dbt through macro raw_value_formats; the
     loader reads files with the same formats (see that module for the rules: trimmed, empty is null, an offset is
     converted to UTC, a date-time in a date column only at midnight). The dbt test
     raw_value_formats_read_as_specified checks this macro on the engine against the examples the loader is tested on.

@@ -1,7 +1,8 @@
 {#
-    Generated from cdp/raw_formats.py (where every format is defined, once) by `make raw-contract-macro`:
-    do not edit. What text reads as each logical type (macro parse_raw_text), and the examples the dbt test
-    raw_value_formats_read_as_specified checks on the engine (the loader is tested on the same examples).
+    Generated from cdp/warehouse/raw_formats.py (where every format is defined, once) by
+    `make raw-contract-macro`: do not edit. What text reads as each logical type (macro parse_raw_text), and
+    the examples the dbt test raw_value_formats_read_as_specified checks on the engine (the loader is tested
+    on the same examples).
 #}
 {% macro raw_value_formats() -%}
     {{ return({

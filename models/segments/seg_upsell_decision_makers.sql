@@ -3,7 +3,7 @@
 with
 
 candidates as (
-    select * from {{ ref('segment_candidates__upsell_decision_makers') }}
+    select * from {{ ref('int_person_traits_upsell_flagged') }}
 ),
 
 final as (

@@ -1,6 +1,6 @@
--- Staging reads raw text (macro parse_raw_text) exactly as cdp/raw_formats.py specifies, on the engine this runs
--- on: every example of macro raw_value_format_cases reads as its expected value, as null when it is empty, and
--- as null when it is unreadable (which staging reports). The loader is tested on the same examples
+-- Staging reads raw text (macro parse_raw_text) exactly as cdp/warehouse/raw_formats.py specifies, on the engine
+-- this runs on: every example of macro raw_value_format_cases reads as its expected value, as null when it is
+-- empty, and as null when it is unreadable (which staging reports). The loader is tested on the same examples
 -- (tests/test_raw_formats.py). Returns the examples that read otherwise.
 {%- set cases = cdp.raw_value_format_cases() %}
 

@@ -3,11 +3,11 @@
 with
 
 audited_rows as (
-    select * from {{ ref('int_dq__audited_rows') }}
+    select * from {{ ref('int_row_issues_audited') }}
 ),
 
 reference_issues as (
-    select * from {{ ref('int_dq__reference_issues') }}
+    select * from {{ ref('int_reference_issues_found') }}
 ),
 
 unioned as (

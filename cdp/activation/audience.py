@@ -1,0 +1,179 @@
+"""A segment's audience: the members activation may send (marketable, with an email), read from the warehouse.
+
+``fetch_audience`` reads them from an open connection, ``read_audience`` opens the warehouse read-only for it. The
+rows come from the dbt model activation.activation_audience_members (consent is applied there), sorted by email,
+with each person's row of marts.person_traits where the warehouse has it; members are keyed by their email (trimmed,
+lower-cased), as every destination matches people by address, so two members with one email refuse the audience.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+
+from cdp.warehouse.connection import connect, table_exists, warehouse_path
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_TABLE = ("segments", "segment_membership")
+SENDABLE_TABLE = ("activation", "activation_audience_members")
+TRAITS_TABLE = ("marts", "person_traits")
+
+# The members activation may send (the dbt model activation_audience_members applies consent), sorted by email,
+# with the person's row of person_traits where the warehouse has it (for the csv and parquet formats).
+AUDIENCE_QUERY = """
+select
+    m.person_id,
+    m.email,
+    m.first_name,
+    m.last_name,
+    m.company_name,
+    m.job_title,
+    m.country{traits}
+from activation.activation_audience_members as m
+{joins}
+where m.segment_name = ?
+order by m.email_key, m.person_id
+"""
+# Who the segment has that activation leaves out, and why.
+LEFT_OUT_QUERY = """
+select
+    count(*) filter (where not coalesce(is_marketable, false)) as not_marketable,
+    count(*) filter (where coalesce(is_marketable, false) and coalesce(trim(email), '') = '') as without_email
+from segments.segment_membership
+where segment_name = ?
+"""
+MEMBER_FIELDS = 7  # the columns of AUDIENCE_QUERY before the traits
+
+
+def audience_query(con: duckdb.DuckDBPyConnection) -> str:
+    """The audience query, with the traits where the warehouse has them."""
+    joins, traits = "", ""
+    if table_exists(con, *TRAITS_TABLE):
+        joins = "left join marts.person_traits as t on t.person_id = m.person_id"
+        traits = ",\n    t.* exclude (person_id, email, is_marketable, company_name)"
+    return AUDIENCE_QUERY.format(traits=traits, joins=joins)
+
+
+class AudienceError(Exception):
+    """The audience cannot be read; the message says what is wrong (and, when known, what to do)."""
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    email: str
+    first_name: str
+    last_name: str
+    company_name: str
+    title: str
+    country: str = ""
+    traits: dict[str, object] = field(default_factory=dict, compare=False)
+    person_id: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> str:
+        """How destinations and the sync log match members: the address trimmed and lower-cased."""
+        return self.email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The marketable members of one segment (sorted by email) and how many members were left out."""
+
+    segment: str
+    members: list[AudienceMember] = field(default_factory=list)
+    not_marketable: int = 0
+    without_email: int = 0
+    trait_types: dict[str, str] = field(default_factory=dict)  # trait column -> DuckDB type, in order
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the warehouse
+# --------------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def known_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Segments the warehouse defines: the segment models (tables ``segments.seg_*``) and any name in the membership.
+
+    A segment can be known and empty (nobody qualifies today); that is not an error.
+    """
+    rows = con.execute(
+        "select table_name from information_schema.tables"
+        " where table_schema = 'segments' and table_name like 'seg\\_%' escape '\\'"
+        " union select distinct segment_name from segments.segment_membership where segment_name is not null"
+        " order by 1"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
+    """Read the members of ``segment`` that activation may send (marketable, with an email) and count the others.
+
+    Raises AudienceError if the warehouse has not been built, the segment is unknown, or two members share an email.
+    """
+    for schema, table in (MEMBERSHIP_TABLE, SENDABLE_TABLE):
+        if not table_exists(con, schema, table):
+            raise AudienceError(f"the warehouse has no table {schema}.{table}: run dbt build first")
+
+    try:
+        cursor = con.execute(audience_query(con), [segment])
+        trait_types = {column[0]: str(column[1]) for column in cursor.description[MEMBER_FIELDS:]}
+        rows = cursor.fetchall()
+        not_marketable, without_email = con.execute(LEFT_OUT_QUERY, [segment]).fetchone()
+    except duckdb.Error as error:  # e.g. a column the contract promises is missing
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise AudienceError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
+
+    if not rows and not not_marketable and not without_email:
+        known = known_segments(con)
+        if segment not in known:
+            listed = ", ".join(known) if known else "(none: the warehouse defines no segment)"
+            raise AudienceError(f"unknown segment {segment!r}; known segments: {listed}")
+
+    members = [
+        AudienceMember(
+            email=str(email),
+            first_name=_text(first_name),
+            last_name=_text(last_name),
+            company_name=_text(company_name),
+            title=_text(title),
+            country=_text(country),
+            traits=dict(zip(trait_types, traits)),
+            person_id=str(person_id),
+        )
+        for person_id, email, first_name, last_name, company_name, title, country, *traits in rows
+    ]
+    if without_email:
+        log.warning("segment %s: %d marketable member(s) without an email left out", segment, without_email)
+
+    duplicated = sorted(key for key, count in Counter(m.key for m in members).items() if count > 1)
+    if duplicated:  # every destination keys people by email: two members with one email would merge or clash
+        shown = ", ".join(duplicated[:3]) + (f" and {len(duplicated) - 3} more" if len(duplicated) > 3 else "")
+        raise AudienceError(
+            f"segment {segment!r} has {len(duplicated)} email(s) shared by several members ({shown}): "
+            "nothing was sent; see marts.person_identity_map for the records behind them"
+        )
+    log.debug(
+        "segment %s: %d to send, %d not marketable, %d without email",
+        segment, len(members), not_marketable, without_email,
+    )
+    return Audience(segment, members, int(not_marketable or 0), int(without_email or 0), trait_types)
+
+
+def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:
+    """Open the warehouse read-only and fetch ``segment``'s audience (WarehouseError if the file is missing)."""
+    path = warehouse_path(warehouse)
+    log.debug("reading segment %s from %s", segment, path)
+    con = connect(path, read_only=True)
+    try:
+        return fetch_audience(con, segment)
+    finally:
+        con.close()

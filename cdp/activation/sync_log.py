@@ -1,0 +1,302 @@
+"""The sync log: what each activation run sent, in the warehouse, and the diff of the next run taken against it.
+
+A sync sends one segment's audience (cdp.activation.audience: marketable members with an email) to one destination
+(cdp.activation.destinations: a Marketo static list, a file). It works in four steps (cdp.activation.sync runs them):
+
+1. ``plan_sync`` diffs the audience against the members last synced *successfully* to that destination (read from
+   the sync log): members to add, members to remove (they left the segment or stopped being marketable), unchanged.
+   Members whose last attempt failed are not in the synced state, so the diff sends them again.
+2. ``SyncLog.start`` writes a row in ``activation.activation_sync_runs`` (status ``running``).
+3. The destination sends the plan batch by batch, and ``SyncLog.record`` stores each member's outcome in
+   ``activation.activation_sync_members`` as soon as its batch is done: the synced state advances only for members
+   that succeeded, so a crash or a quota stop loses nothing and the next run finishes the job.
+4. ``SyncLog.finish`` stores the counts and the status (``succeeded``, ``partial``: some members failed and will be
+   retried, ``stopped``: the destination stopped the run, the rest is sent next time, ``failed``).
+
+The state is keyed by destination (``marketo``, ``marketo-csv``, ...) and target (the list name, the file path),
+and members by their email key (trimmed, lower-case), as every destination matches people by address.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import duckdb
+
+from cdp.activation.audience import Audience, AudienceMember
+from cdp.warehouse.connection import WarehouseError, connect
+
+log = logging.getLogger(__name__)
+
+STATE_SCHEMA = "activation"
+RUNS_TABLE = f"{STATE_SCHEMA}.activation_sync_runs"
+MEMBERS_TABLE = f"{STATE_SCHEMA}.activation_sync_members"
+
+ADDED, REMOVED = "added", "removed"
+SUCCEEDED, FAILED = "succeeded", "failed"
+RUN_RUNNING, RUN_SUCCEEDED, RUN_PARTIAL, RUN_STOPPED, RUN_FAILED, RUN_INTERRUPTED = (
+    "running", "succeeded", "partial", "stopped", "failed", "interrupted",
+)
+
+STATE_DDL = (
+    f"create schema if not exists {STATE_SCHEMA}",
+    f"""
+    create table if not exists {RUNS_TABLE} (
+        run_id varchar primary key,
+        destination varchar not null,
+        destination_target varchar not null,
+        segment_name varchar not null,
+        mode varchar not null,
+        status varchar not null,
+        started_at timestamp not null,
+        finished_at timestamp,
+        audience_count bigint,
+        added_count bigint,
+        removed_count bigint,
+        unchanged_count bigint,
+        failed_count bigint,
+        not_attempted_count bigint,
+        skipped_for_consent_count bigint,
+        message varchar
+    )""",
+    f"""
+    create table if not exists {MEMBERS_TABLE} (
+        run_id varchar not null,
+        destination varchar not null,
+        destination_target varchar not null,
+        segment_name varchar not null,
+        email_key varchar not null,
+        person_id varchar,
+        operation varchar not null,
+        status varchar not null,
+        reason_code varchar,
+        reason_message varchar,
+        destination_member_id varchar,
+        recorded_at timestamp not null
+    )""",
+)
+
+# The members a destination holds according to the log: each address's latest successful operation is an add.
+SYNCED_STATE_QUERY = f"""
+with latest as (
+    select
+        email_key,
+        person_id,
+        operation,
+        destination_member_id,
+        row_number() over (partition by email_key order by recorded_at desc, operation asc) as recency
+    from {MEMBERS_TABLE}
+    where destination = ? and destination_target = ? and status = ?
+)
+select email_key, person_id, destination_member_id
+from latest
+where recency = 1 and operation = ?
+order by email_key
+"""
+
+
+class SyncError(Exception):
+    """A sync cannot start or cannot record its state; the message says what is wrong."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# ----------------------------------------------------------------------------------------------
+# The plan
+
+
+@dataclass(frozen=True)
+class SyncedMember:
+    """A member the destination holds according to the sync log."""
+
+    email_key: str
+    person_id: str | None
+    destination_member_id: str | None
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """What a run will send: members to add (new, or failed last time) and to remove, and who stays as is."""
+
+    destination: str
+    target: str
+    audience: Audience
+    to_add: list[AudienceMember]
+    to_remove: list[SyncedMember]
+    unchanged: int
+    full_resync: bool = False
+
+    @property
+    def mode(self) -> str:
+        return "full_resync" if self.full_resync else "incremental"
+
+
+def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: str) -> list[SyncedMember]:
+    """The members last synced successfully to ``destination``/``target`` (empty before the first sync)."""
+    if not _state_tables_exist(con):
+        return []
+    rows = con.execute(SYNCED_STATE_QUERY, [destination, target, SUCCEEDED, ADDED]).fetchall()
+    return [SyncedMember(*row) for row in rows]
+
+
+def plan_sync(
+    audience: Audience, synced: Sequence[SyncedMember], destination: str, target: str, *, full_resync: bool = False
+) -> SyncPlan:
+    """Diff the audience against the synced state. With ``full_resync`` every member is sent again; leavers are
+    removed either way."""
+    current = {member.key: member for member in audience.members}
+    synced_keys = {member.email_key for member in synced}
+    to_add = [m for key, m in current.items() if full_resync or key not in synced_keys]
+    to_remove = [m for m in synced if m.email_key not in current]
+    unchanged = 0 if full_resync else len(current.keys() & synced_keys)
+    return SyncPlan(destination, target, audience, to_add, to_remove, unchanged, full_resync)
+
+
+# ----------------------------------------------------------------------------------------------
+# The log
+
+
+def _state_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name in (?, ?)",
+        [STATE_SCHEMA, RUNS_TABLE.split(".")[1], MEMBERS_TABLE.split(".")[1]],
+    ).fetchone()
+    return bool(found and found[0] == 2)
+
+
+@dataclass(frozen=True)
+class MemberOutcome:
+    """What happened to one member in a run."""
+
+    email_key: str
+    person_id: str | None
+    operation: str  # added | removed
+    status: str  # succeeded | failed
+    reason_code: str | None = None
+    reason_message: str | None = None
+    destination_member_id: str | None = None
+
+
+@dataclass
+class RunCounts:
+    added: int = 0
+    removed: int = 0
+    failed: int = 0
+    reasons: Counter = field(default_factory=Counter)  # (code, message) of failures -> members
+
+    def count(self, outcomes: Sequence[MemberOutcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status == FAILED:
+                self.failed += 1
+                self.reasons[(outcome.reason_code or "", outcome.reason_message or "")] += 1
+            elif outcome.operation == ADDED:
+                self.added += 1
+            else:
+                self.removed += 1
+
+
+class SyncLog:
+    """Writes one run and its member outcomes to the warehouse, opening it only for each write (so that dbt or
+    a reader is not locked out for the length of a sync)."""
+
+    def __init__(self, warehouse: str | os.PathLike | None, plan: SyncPlan) -> None:
+        self.warehouse = warehouse
+        self.plan = plan
+        self.run_id = str(uuid.uuid4())
+        self.started_at = _now()
+        self.counts = RunCounts()
+
+    def _execute(self, statements: Sequence[tuple[str, Sequence | None]]) -> None:
+        try:
+            con = connect(self.warehouse)
+        except WarehouseError as error:
+            raise SyncError(f"cannot record the sync in the warehouse: {error}") from error
+        try:
+            con.execute("begin")
+            for sql, parameters in statements:
+                con.execute(sql, parameters)
+            con.execute("commit")
+        finally:
+            con.close()
+
+    def start(self) -> None:
+        """Record the run as running; earlier runs of the same destination left running were interrupted."""
+        plan = self.plan
+        self._execute([
+            *((statement, None) for statement in STATE_DDL),  # the log's tables, on the first sync
+            (
+                f"update {RUNS_TABLE} set status = ?, message = 'the process ended before the run finished'"
+                " where destination = ? and destination_target = ? and status = ?",
+                [RUN_INTERRUPTED, plan.destination, plan.target, RUN_RUNNING],
+            ),
+            (
+                f"insert into {RUNS_TABLE} (run_id, destination, destination_target, segment_name, mode, status,"
+                " started_at, audience_count, skipped_for_consent_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.run_id, plan.destination, plan.target, plan.audience.segment, plan.mode, RUN_RUNNING,
+                 self.started_at, len(plan.audience.members), plan.audience.not_marketable],
+            ),
+        ])
+
+    def record(self, outcomes: Sequence[MemberOutcome]) -> None:
+        """Store the outcomes of one batch (the synced state moves on for those that succeeded)."""
+        if not outcomes:
+            return
+        plan = self.plan
+        columns = {  # one list per column, inserted with unnest: one statement whatever the number of members
+            "run_id": [self.run_id] * len(outcomes),
+            "destination": [plan.destination] * len(outcomes),
+            "destination_target": [plan.target] * len(outcomes),
+            "segment_name": [plan.audience.segment] * len(outcomes),
+            "email_key": [o.email_key for o in outcomes],
+            "person_id": [o.person_id for o in outcomes],
+            "operation": [o.operation for o in outcomes],
+            "status": [o.status for o in outcomes],
+            "reason_code": [o.reason_code for o in outcomes],
+            "reason_message": [o.reason_message for o in outcomes],
+            "destination_member_id": [o.destination_member_id for o in outcomes],
+        }
+        selected = ", ".join(f"unnest(?::varchar[]) as {name}" for name in columns)
+        self._execute([(
+            f"insert into {MEMBERS_TABLE} ({', '.join(columns)}, recorded_at) select {selected}, ?",
+            [*columns.values(), _now()],
+        )])
+        self.counts.count(outcomes)
+
+    def finish(self, status: str, message: str | None = None) -> SyncResult:
+        plan, counts = self.plan, self.counts
+        attempted = counts.added + counts.removed + counts.failed
+        not_attempted = len(plan.to_add) + len(plan.to_remove) - attempted
+        finished_at = _now()
+        self._execute([(
+            f"update {RUNS_TABLE} set status = ?, finished_at = ?, added_count = ?, removed_count = ?,"
+            " unchanged_count = ?, failed_count = ?, not_attempted_count = ?, message = ? where run_id = ?",
+            [status, finished_at, counts.added, counts.removed, plan.unchanged, counts.failed, not_attempted, message,
+             self.run_id],
+        )])
+        return SyncResult(self.run_id, plan, status, counts, not_attempted, message,
+                          (finished_at - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    run_id: str
+    plan: SyncPlan
+    status: str
+    counts: RunCounts
+    not_attempted: int
+    message: str | None
+    seconds: float
+
+
+def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    """``items`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,293 @@
+"""The benchmark: generate (cached per scale), load, build, build incrementally, measure freshness, against targets.
+
+Every figure comes from one run on one machine, with the floor measured in the same run: the time DuckDB takes
+to read every raw table once. Loading and building are compared with it, so the ratios say how much work the
+pipeline adds on top of reading the data, whatever the machine.
+
+The steps (each in its own process where memory is measured, so the peak RSS is that of dbt and DuckDB):
+1. generate the raw files (cdp_dev.generator), cached in ``<cache>/data-<accounts>-seed<seed>/``;
+2. load them into a fresh warehouse (scripts/load_raw.py);
+3. the floor: ``select sum(hash(columns(*)))`` over every raw table, every column read once; then ``dbt parse``
+   (timed apart: a scheduled deployment parses once per code change, not per build);
+4. ``dbt build`` of everything as a scheduled full build runs it: every model and its data tests (the unit tests
+   check SQL, not data, and run in `make test`);
+5. 1 % new activities (a generated batch) through one pipeline cycle: load, then the incremental build of what it
+   affects (the build step is what is timed);
+6. freshness: a new-product page visit by a person at a >$1M account who is not in seg_new_product_upsell is
+   dropped, and one pipeline cycle runs; the time until that person is in segment_membership and in the Marketo
+   import file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+
+from cdp import pipeline
+from cdp.text_table import format_table
+from cdp.warehouse.connection import PROJECT_ROOT
+from cdp.warehouse.dbt_runner import DBT, dbt_env
+from cdp.warehouse.raw_contract import Table, load_contract
+from cdp.warehouse.sql import quote_identifier
+from cdp_dev import generator
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CACHE = PROJECT_ROOT / "warehouse" / "bench"
+SEGMENT = "seg_new_product_upsell"
+BATCH_FRACTION = 0.01
+# The targets' scale: "--accounts 100000: about 1M persons and 10M+ activities", i.e. about 12 activities per person
+# (the generator's own default, 100 per person, gives ~90M activities at that scale: --activities-per-person 100).
+DEFAULT_ACTIVITIES_PER_PERSON = 12.0
+# Targets at --accounts 100000 on the reference machine (2 cores, 24 GB): README, "Performance".
+TARGET_FULL_BUILD_S = 60.0
+TARGET_BUILD_OVER_FLOOR = 15.0
+TARGET_LOAD_OVER_FLOOR = 3.0
+TARGET_INCREMENTAL_SHARE = 0.10
+TARGET_FRESHNESS_S = 60.0
+TARGET_PEAK_RSS_MB = 4096.0
+
+
+@dataclass
+class BenchResult:
+    accounts: int
+    seed: int
+    activities_per_person: float
+    generated_s: float | None = None  # None: the data set came from the cache
+    raw_rows: int = 0
+    raw_activity_rows: int = 0
+    floor_scan_s: float = 0.0
+    parse_s: float = 0.0
+    load_s: float = 0.0
+    full_build_s: float = 0.0
+    incremental_rows: int = 0
+    incremental_build_s: float = 0.0
+    freshness_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    warehouse_mb: float = 0.0
+    heaviest_full: list[tuple[str, float]] = field(default_factory=list)
+    heaviest_incremental: list[tuple[str, float]] = field(default_factory=list)
+    measured_at: str = ""
+
+    @property
+    def checks(self) -> list[tuple[str, str, str, bool]]:
+        """(metric, value, target, met) for the README's targets."""
+        floor = self.floor_scan_s or float("nan")
+        return [
+            ("full dbt build", f"{self.full_build_s:.1f} s", f"< {TARGET_FULL_BUILD_S:.0f} s",
+             self.full_build_s < TARGET_FULL_BUILD_S),
+            ("full build / floor", f"{self.full_build_s / floor:.1f} x", f"< {TARGET_BUILD_OVER_FLOOR:.0f} x",
+             self.full_build_s / floor < TARGET_BUILD_OVER_FLOOR),
+            ("load / floor", f"{self.load_s / floor:.1f} x", f"< {TARGET_LOAD_OVER_FLOOR:.0f} x",
+             self.load_s / floor < TARGET_LOAD_OVER_FLOOR),
+            ("incremental / full build", f"{100 * self.incremental_build_s / self.full_build_s:.1f} %",
+             f"< {100 * TARGET_INCREMENTAL_SHARE:.0f} %",
+             self.incremental_build_s < TARGET_INCREMENTAL_SHARE * self.full_build_s),
+            ("end-to-end freshness", f"{self.freshness_s:.1f} s", f"< {TARGET_FRESHNESS_S:.0f} s",
+             self.freshness_s < TARGET_FRESHNESS_S),
+            ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB", f"< {TARGET_PEAK_RSS_MB:,.0f} MB",
+             self.peak_rss_mb < TARGET_PEAK_RSS_MB),
+        ]
+
+    def format(self) -> str:
+        facts = [
+            ("accounts", f"{self.accounts:,}"),
+            ("raw rows (activities)", f"{self.raw_rows:,} ({self.raw_activity_rows:,})"),
+            ("generate", "cached" if self.generated_s is None else f"{self.generated_s:.1f} s"),
+            ("raw scan (floor)", f"{self.floor_scan_s:.2f} s"),
+            ("load", f"{self.load_s:.1f} s"),
+            ("dbt parse (once per code change, not in the builds)", f"{self.parse_s:.1f} s"),
+            ("full dbt build", f"{self.full_build_s:.1f} s"),
+            (f"incremental build (+{self.incremental_rows:,} activities)", f"{self.incremental_build_s:.1f} s"),
+            ("end-to-end freshness", f"{self.freshness_s:.1f} s"),
+            ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB"),
+            ("warehouse file", f"{self.warehouse_mb:,.0f} MB"),
+        ]
+        lines = [f"benchmark at --accounts {self.accounts:,} (seed {self.seed}, {self.activities_per_person:g} activities"
+                 f" per person), {self.measured_at}", ""]
+        lines += format_table([("measure", "value"), *facts], right_aligned={1}, header_rule=True)
+        lines += ["", *format_table([("target", "value", "goal", "met"),
+                                     *[(m, v, t, "yes" if ok else "NO") for m, v, t, ok in self.checks]],
+                                    right_aligned={1}, header_rule=True)]
+        for title, models in (("heaviest models, full build", self.heaviest_full),
+                              ("heaviest models, incremental build", self.heaviest_incremental)):
+            if models:
+                lines += ["", *format_table([(title, "seconds"), *[(n, f"{s:.2f}") for n, s in models]],
+                                            right_aligned={1}, header_rule=True)]
+        return "\n".join(lines)
+
+
+def _relation(table: Table) -> str:
+    """A raw table's name in SQL, each part quoted (the names come from the contract yml)."""
+    return f"{quote_identifier(table.schema)}.{quote_identifier(table.name)}"
+
+
+class Bench:
+    def __init__(self, accounts: int, seed: int, cache: Path,
+                 activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON) -> None:
+        self.accounts, self.seed, self.cache = accounts, seed, cache
+        self.activities_per_person = activities_per_person
+        scale = f"{accounts}-seed{seed}-app{activities_per_person:g}"
+        self.data = cache / f"data-{scale}"
+        self.work = cache / f"run-{scale}"
+        self.warehouse = self.work / "bench.duckdb"
+        self.drop = self.work / "drop"
+        self.out = self.work / "out"
+        self.target = self.work / "target"
+        self.result = BenchResult(accounts, seed, activities_per_person, measured_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _env(self) -> dict[str, str]:
+        without_marketo = {k: v for k, v in os.environ.items() if not k.startswith("MARKETO_")}
+        return {**dbt_env(self.warehouse, without_marketo), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+    def _run(self, label: str, command: list[str]) -> float:
+        log.info("%s ...", label)
+        started = time.monotonic()
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=self._env(), capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        if result.returncode != 0:
+            raise RuntimeError(f"{label} failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+        log.info("%s: %.1f s", label, seconds)
+        return seconds
+
+    def _dbt(self, label: str, command: str, *args: str) -> float:
+        return self._run(label, [str(DBT), command, *args,
+                                 "--target-path", str(self.target), "--log-path", str(self.work / "logs")])
+
+    def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:
+        results = json.loads((self.target / "run_results.json").read_text())["results"]
+        timed = [(r["unique_id"].split(".", 2)[-1], float(r["execution_time"])) for r in results
+                 if r["unique_id"].startswith("model.")]
+        return sorted(timed, key=lambda item: -item[1])[:count]
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def generate(self) -> None:
+        marker = self.data / ".complete"
+        if marker.exists():
+            log.info("data set cached in %s", self.data)
+            return
+        log.info("generating --accounts %d --seed %d into %s", self.accounts, self.seed, self.data)
+        started = time.monotonic()
+        generator.generate(self.accounts, self.seed, self.data, activities_per_person=self.activities_per_person,
+                           force=True)
+        self.result.generated_s = time.monotonic() - started
+        marker.write_text(datetime.now(timezone.utc).isoformat())
+
+    def load(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        for path in (self.warehouse, self.warehouse.with_name(self.warehouse.name + ".wal")):
+            path.unlink(missing_ok=True)
+        self.result.load_s = self._run("load", [sys.executable, str(PROJECT_ROOT / "scripts" / "load_raw.py"),
+                                                str(self.data), "--warehouse", str(self.warehouse)])
+
+    def floor(self) -> None:
+        tables = [table for source in load_contract().values() for table in source.tables.values()]
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            present = [t for t in tables if con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [t.schema, t.name]).fetchone()[0]]
+            started = time.monotonic()
+            for table in present:
+                con.execute(f"select sum(hash(columns(*))) from {_relation(table)}").fetchall()
+            self.result.floor_scan_s = time.monotonic() - started
+            self.result.raw_rows = sum(con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
+                                       for t in present)
+            self.result.raw_activity_rows = sum(
+                con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
+                for t in present if t.name.startswith("activity_"))
+
+    def parse(self) -> None:
+        """Parse the project once, untimed in the builds: a scheduled deployment keeps its target folder, so its
+        builds read the parsed project back (dbt's partial parsing) and parse again only after a code change."""
+        self.result.parse_s = self._dbt("dbt parse", "parse")
+
+    def full_build(self) -> None:
+        self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
+        self.result.heaviest_full = self._heaviest()
+
+    def incremental_build(self) -> None:
+        counts = generator.generate_activity_batch(self.accounts, self.seed, self.drop, BATCH_FRACTION, batch_id=1,
+                                                   activities_per_person=self.activities_per_person)
+        self.result.incremental_rows = sum(counts.values())
+        batches, _ = pipeline.load_batches(self.drop, str(self.warehouse))
+        tables = pipeline.unbuilt_tables(str(self.warehouse))
+        self.result.incremental_build_s = self._dbt("incremental dbt build", "build",
+                                                    *pipeline.incremental_build_args(tables))
+        pipeline.mark_built(str(self.warehouse))
+        self.result.heaviest_incremental = self._heaviest()
+
+    def freshness(self) -> None:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            found = con.execute(
+                """
+                select m.source_id, t.email
+                from marts.person_traits as t
+                inner join marts.person_identity_map as m
+                    on m.person_id = t.person_id and m.source_system = 'marketo' and m.source_object = 'lead'
+                inner join marts.dim_persons as p on p.person_id = t.person_id
+                where t.max_account_won_revenue_usd > 1000000 and t.is_marketable
+                    and t.person_id not in (select person_id from segments.segment_membership where segment_name = ?)
+                order by t.person_id, m.source_id
+                limit 1
+                """, [SEGMENT]).fetchone()
+        if found is None:
+            raise RuntimeError("no person at a >$1M account outside the segment to measure freshness with")
+        lead_id, email = found
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        visit = (self.drop / "marketo")
+        visit.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with duckdb.connect() as con:
+            con.execute(
+                "copy (select 'bench-fresh-1' as id, ? as lead_id, ?::timestamp as activity_date,"
+                " 'https://www.example.com/products/new-platform' as webpage_url, 'New Platform' as"
+                " primary_attribute_value, ?::timestamp as _fivetran_synced, true as _fivetran_active)"
+                " to ? (format parquet)",
+                [lead_id, now - timedelta(minutes=1), now, (visit / "activity_visit_webpage.parquet").as_posix()])
+        self._run("pipeline cycle", [sys.executable, str(PROJECT_ROOT / "scripts" / "run_pipeline.py"),
+                                     "--drop", str(self.drop), "--warehouse", str(self.warehouse),
+                                     "--out", str(self.out), "--target-path", str(self.target)])
+        self.result.freshness_s = time.monotonic() - started
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            in_segment = con.execute("select count(*) from segments.segment_membership where segment_name = ?"
+                                     " and lower(trim(email)) = lower(trim(?))", [SEGMENT, email]).fetchone()[0]
+        exported = (self.out / f"{SEGMENT}.marketo.csv").read_text()
+        if not in_segment or email.strip().lower() not in exported.lower():
+            raise RuntimeError(f"the new visit did not bring {email} into {SEGMENT} and its export")
+
+    def run(self) -> BenchResult:
+        self.generate()
+        for folder in (self.drop, self.out):
+            if folder.exists():
+                shutil.rmtree(folder)
+        self.load()
+        self.floor()
+        self.parse()
+        self.full_build()
+        self.incremental_build()
+        self.freshness()
+        self.result.peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        self.result.warehouse_mb = self.warehouse.stat().st_size / 2**20
+        return self.result
+
+
+def write_json(result: BenchResult, path: Path) -> Path:
+    data = asdict(result)
+    data["checks"] = [{"metric": m, "value": v, "target": t, "met": ok} for m, v, t, ok in result.checks]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
