@@ -18,12 +18,14 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 OUT ?= out
 # `make test` builds its own warehouse from scratch, away from the one `make demo` fills.
 TEST_WAREHOUSE := warehouse/test.duckdb
+# Generated from the segment declarations (see the target segments below).
+SEGMENT_REGISTRY := macros/segments/segment_registry.sql
 
 SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro docs clean
+.PHONY: help install install-spark demo demo-sync build export run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,14 +48,14 @@ $(SPARK_INSTALLED): requirements-spark.txt $(INSTALLED)
 
 install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spark, pyspark) into .venv
 
-demo: install  ## load the demo, build everything, export the upsell audience and show it
+demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export the upsell audience and show it
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
 
 demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added, later removed
 	$(BIN)/python scripts/demo_sync.py
 
-build: install  ## dbt build on the raw data already in the warehouse (no demo seeds)
+build: install $(SEGMENT_REGISTRY)  ## dbt build on the raw data already in the warehouse (no demo seeds)
 	$(BIN)/dbt build --exclude tag:demo
 
 # One pipeline cycle every $(EVERY) on the files dropped into $(DROP)/ (raw layout); see README "Scheduled runs".
@@ -73,6 +75,7 @@ export: install  ## write the upsell audience's Marketo import file to $(OUT)/
 test: install test-build conventions lint pytest  ## everything the project checks
 
 test-build: install  ## fresh warehouse: seed the demo, build all models, run data and unit tests
+	$(BIN)/python -m cdp.cli.segments --check
 	rm -f $(TEST_WAREHOUSE) $(TEST_WAREHOUSE).wal
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt build --full-refresh
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt source freshness
@@ -112,6 +115,16 @@ test-spark: install-spark  ## the demo on Spark: build, data and unit tests, the
 
 # dbt compiles unit tests without the project's graph: their raw-table fixtures read the contract from a macro
 # generated from the source ymls (a build stops when it is out of date).
+# A segment is one file (models/segments/seg_*.sql, macro segment); the models that cover every segment read a
+# registry generated from the declarations, regenerated before a build when a segment file is newer.
+$(SEGMENT_REGISTRY): $(wildcard models/segments/seg_*.sql) | $(INSTALLED)
+	$(BIN)/python -m cdp.cli.segments
+	@touch $@
+
+segments: install  ## regenerate the segment registry and the segments' yml from models/segments/seg_*.sql
+	$(BIN)/python -m cdp.cli.segments
+	@touch $(SEGMENT_REGISTRY)
+
 raw-contract-macro: install  ## regenerate macros/staging/raw_contract_columns.sql after editing a _<source>__sources.yml
 	$(BIN)/python -m cdp.cli.raw_contract_macro
 

@@ -12,9 +12,10 @@ A cycle (``run_cycle``) is safe to run twice at once and safe to kill at any poi
 * activation diffs each destination against its sync log (cdp.activation.sync_log): an interrupted sync is
   finished next time.
 
-Which segments go where is declared on the segment models, in ``config.meta.activation`` (models/segments/*.yml),
-for example ``[{format: marketo, list_name: "CDP - Upsell"}, {format: linkedin-csv}]``: each entry names a
-destination (cdp.activation.destinations) by its format, and its other keys are the destination's options.
+Which segments go where is declared in each segment's file, in the ``activation`` of macro segment
+(models/segments/seg_*.sql), for example ``[{'format': 'marketo', 'list_name': 'CDP - Upsell'},
+{'format': 'linkedin-csv'}]``: each entry names a destination (cdp.activation.destinations) by its format, and its
+other keys are the destination's options.
 """
 
 from __future__ import annotations
@@ -236,7 +237,7 @@ def build(warehouse: str | None, dbt_vars: str | None, target_path: str) -> str:
 
 @dataclass(frozen=True)
 class ConfiguredDestination:
-    """One entry of a segment's meta.activation: the destination's format and its other keys, its options."""
+    """One entry of a segment's declared activation: the destination's format and its other keys, its options."""
 
     segment: str
     format_name: str
@@ -252,7 +253,8 @@ class ConfiguredDestination:
 
 
 def configured_destinations(target_path: str) -> list[ConfiguredDestination]:
-    """The destinations declared in the segment models' meta.activation (from dbt's manifest)."""
+    """The destinations declared in the segments' declarations (macro segment: meta.segment.activation, from dbt's
+    manifest)."""
     manifest_file = Path(target_path) / "manifest.json"
     if not manifest_file.is_absolute():
         manifest_file = PROJECT_ROOT / manifest_file
@@ -261,7 +263,8 @@ def configured_destinations(target_path: str) -> list[ConfiguredDestination]:
     for node in manifest["nodes"].values():
         if node.get("resource_type") != "model":
             continue
-        for entry in (node.get("config", {}).get("meta", {}) or {}).get("activation", []) or []:
+        declaration = ((node.get("config") or {}).get("meta") or {}).get("segment") or {}
+        for entry in declaration.get("activation") or []:
             options = tuple(sorted((key, value) for key, value in entry.items() if key != "format"))
             found.append(ConfiguredDestination(node["name"], entry["format"], options))
     return sorted(found, key=lambda d: (d.segment, d.format_name, [(key, str(value)) for key, value in d.options]))

@@ -10,7 +10,8 @@ The rules (DECISIONLOG.md, "Layer conventions checked on the manifest"):
   sources, seeds and base models;
 - names say the layer, by folder: staging/<source>/ stg_<source>__, staging/<source>/base/ base_<source>__,
   intermediate/<domain>/ int_ (no source-style "__"), marts/<domain>/ dim_ fct_ bridge_, segments/ seg_,
-  segments/intermediate/ int_ (the segments layer's own helpers), activation/ activation_; intermediate and mart
+  segments/intermediate/ int_ (the segments layer's own helpers), segments/membership/ and segments/history/
+  segment_ (the models covering every segment), activation/ activation_; intermediate and mart
   models sit in a domain folder;
 - every model has a description and a primary-key test (primary_key or unique_combination_of_columns, or unique
   and not_null on one column); a public model has an enforced contract, and each of its columns a data_type and a
@@ -48,14 +49,6 @@ NAMING_EXCEPTIONS: dict[str, str] = {
     "data_quality_issues": "public data-quality report users query (README, Data quality)",
     "data_quality_summary": "public data-quality report users query (README, Data quality)",
     "data_quality_row_counts": "public data-quality report users query (README, Data quality)",
-    "segment_membership": "public: every segment's members in one table, read by activation and the scripts; not an "
-                          "audience itself, so not seg_",
-    "segment_definitions": "public: the rendered conditions scripts/explain.py evaluates; not an audience",
-    "segment_summary": "public report on the segments (README, Segments); not an audience",
-    "segment_overlap": "public report on the segments (README, Segments); not an audience",
-    "segment_membership_events": "public membership history (README, Membership over time); not an audience",
-    "segment_membership_history": "public membership history (README, Membership over time); not an audience",
-    "segment_membership_changes": "public: what changed in this run, read by scripts/run_pipeline.py; not an audience",
 }
 
 # Models allowed to read a layer the rules forbid (name -> reason). None today.
@@ -152,6 +145,9 @@ def expected_prefixes(parts: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     if layer == "segments":
         if len(parts) >= 2 and parts[1] == "intermediate":
             return ("int_",), "a helper of the segments layer (segments/intermediate/) is int_"
+        if len(parts) >= 2 and parts[1] in ("membership", "history"):
+            return ("segment_",), ("a model covering every segment (segments/membership/, segments/history/) is "
+                                   "segment_<what>")
         return ("seg_",), "a segment is seg_"
     if layer == "activation":
         return ("activation_",), "an activation model is activation_"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -82,3 +83,26 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     built = Project(tmp_path_factory.mktemp("demo"))
     built.dbt("build", "--full-refresh")
     return built
+
+
+SEGMENT_MEMBERS = REPO_ROOT / "tests" / "fixtures" / "segment_members"
+# Every segment's members: people (segment_membership) for person segments, accounts for the account segment. The
+# expected rows in SEGMENT_MEMBERS/<data set>.csv were recorded before segments became one declaration each, and
+# the move must keep them (the demo and the generated set at as_of 2026-11-01, the messy fixture likewise).
+SEGMENT_MEMBERS_QUERY = """
+select m.segment_name, m.person_id as member_key
+from segments.segment_membership as m
+join segments.segment_definitions as d on d.segment_name = m.segment_name and d.condition_order = 1
+where d.segment_grain = 'person' and m.assignment = 'member'
+union all
+select 'seg_accounts_stalled_pipeline', account_id
+from segments.seg_accounts_stalled_pipeline
+where assignment = 'member'
+order by 1, 2
+"""
+
+
+def recorded_segment_members(data_set: str) -> list[tuple[str, str]]:
+    """The members recorded for a data set (tests/fixtures/segment_members/<data_set>.csv)."""
+    with open(SEGMENT_MEMBERS / f"{data_set}.csv", newline="", encoding="utf-8") as handle:
+        return [(row["segment_name"], row["member_key"]) for row in csv.DictReader(handle)]

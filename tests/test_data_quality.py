@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cdp.warehouse.raw_contract import load_contract
-from conftest import REPO_ROOT, Project
+from conftest import REPO_ROOT, SEGMENT_MEMBERS_QUERY, Project, recorded_segment_members
 
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
@@ -123,6 +123,11 @@ def test_the_clean_part_still_tells_the_townsend_story(messy):
         "select won_revenue_usd from marts.dim_accounts where golden_account_id = 'G-TOWNSEND'"
     ) == [(1_100_000,)]
     assert project.query("select email from segments.seg_new_product_upsell") == [("p2@townsend.com",)]
+
+
+def test_every_segment_keeps_the_members_it_had_before_the_one_file_form(messy):
+    project, _ = messy
+    assert project.query(SEGMENT_MEMBERS_QUERY) == recorded_segment_members("messy")
 
 
 def test_guards_keep_people_apart(messy):

@@ -26,12 +26,14 @@ def warehouse_with(path: Path, emails: list[str]) -> str:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists segments; create schema if not exists activation")
         con.execute("create or replace table segments.segment_membership"
-                    " (segment_name varchar, person_id varchar, email varchar, is_marketable boolean)")
+                    " (segment_name varchar, person_id varchar, email varchar, is_marketable boolean,"
+                    " assignment varchar)")
         con.execute("create or replace table activation.activation_audience_members (segment_name varchar,"
                     " person_id varchar, email varchar, email_key varchar, first_name varchar, last_name varchar,"
                     " company_name varchar, job_title varchar, country varchar)")
         for email in emails:
-            con.execute("insert into segments.segment_membership values (?, ?, ?, true)", [SEGMENT, email, email])
+            con.execute("insert into segments.segment_membership values (?, ?, ?, true, 'member')",
+                        [SEGMENT, email, email])
             con.execute("insert into activation.activation_audience_members values (?, ?, ?, ?, '', '', '', '', '')",
                         [SEGMENT, email, email, email.lower()])
     return str(path)

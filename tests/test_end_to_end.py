@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Project, demo_as_raw_files
+from conftest import SEGMENT_MEMBERS_QUERY, Project, demo_as_raw_files, recorded_segment_members
 
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
@@ -34,6 +34,12 @@ def test_segment_is_exactly_p2(demo_project):
     assert demo_project.query(
         "select segment_name, email, is_marketable from segments.segment_membership where segment_name = ?", [SEGMENT]
     ) == [(SEGMENT, "p2@townsend.com", True)]
+
+
+def test_every_segment_keeps_the_members_it_had_before_the_one_file_form(demo_project):
+    # GIVEN the demo built as `make demo` builds it (shifted to today, as of now)
+    # THEN every segment has the members recorded before segments became one declaration each
+    assert demo_project.query(SEGMENT_MEMBERS_QUERY) == recorded_segment_members("demo")
 
 
 def test_unified_townsend_has_all_three_people_and_1_1m_won(demo_project):
@@ -245,7 +251,7 @@ def test_parquet_export_keeps_trait_types(demo_project, tmp_path):
     path = tmp_path / f"{SEGMENT}.members.parquet"
     with duckdb.connect() as con:
         rows = con.execute(
-            f"select email, max_account_won_revenue_usd, typeof(last_new_product_page_visit_at) from '{path}'"
+            f"select email, max_account_won_revenue_usd, typeof(last_web_visit_at) from '{path}'"
         ).fetchall()
     assert [(email, float(won), kind) for email, won, kind in rows] == [("p2@townsend.com", 1_100_000, "TIMESTAMP")]
     assert not list(tmp_path.glob(".*.tmp"))

@@ -13,11 +13,14 @@ def test_included_person_passes_every_condition(demo_project):
     # WHEN p2 is explained (typed as in Marketo: upper case)
     result = demo_project.script("explain.py", "--segment", SEGMENT, "--email", "P2@Townsend.com")
 
-    # THEN p2 is in, every condition passes, and both source records and the unified account are shown
+    # THEN p2 is in, every condition passes with its evidence, the assignment says member, and both source records
+    # and the unified account are shown
     out = result.stdout
-    assert f"p2@townsend.com is IN {SEGMENT}" in out
+    assert out.startswith(f"p2@townsend.com is IN {SEGMENT}\n")
     assert "FAIL" not in out
-    assert "account_won_revenue_over_threshold  person  1100000.000000" in out
+    assert "account_won_revenue_over_threshold  person  pass" in out
+    assert "person  max_account_won_revenue_usd     1100000.000000" in out
+    assert "assignment (after every condition passed):\n  member\n" in out
     assert "marketo     lead     102" in out
     assert "salesforce  contact  0035g00000PTWOAAA2" in out
     assert "Townsend Inc." in out
@@ -29,8 +32,8 @@ def test_excluded_person_names_the_failing_condition(demo_project):
 
     # THEN p1 is out, the revenue condition passes and the visit condition fails, with what it needs
     out = result.stdout
-    assert f"p1@townsend.com is NOT IN {SEGMENT}" in out
-    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and len(line.split()) > 3}
+    assert f"p1@townsend.com is NOT IN {SEGMENT}: a condition fails" in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 3}
     assert lines["account_won_revenue_over_threshold"].rstrip().endswith("pass")
     assert lines["visited_new_product_page_recently"].rstrip().endswith("FAIL")
     assert "visited_new_product_page_recently fails: needs visited a page like %/products/new%" in out

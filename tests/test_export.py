@@ -62,9 +62,11 @@ def build_warehouse(path: Path, *, membership: bool = True, persons: bool = True
             con.execute("create schema segments")
             con.execute(
                 "create table segments.segment_membership"
-                " (segment_name varchar, person_id varchar, email varchar, is_marketable boolean)"
+                " (segment_name varchar, person_id varchar, email varchar, is_marketable boolean,"
+                " assignment varchar default 'member')"
             )
-            con.executemany("insert into segments.segment_membership values (?, ?, ?, ?)", MEMBERSHIP)
+            con.executemany("insert into segments.segment_membership (segment_name, person_id, email, is_marketable)"
+                            " values (?, ?, ?, ?)", MEMBERSHIP)
             # A segment model that nobody qualifies for today: known, empty.
             con.execute("create table segments.seg_empty (person_id varchar, email varchar, is_marketable boolean)")
         if persons:
@@ -464,7 +466,7 @@ def test_duplicate_emails_refuse_the_run(tmp_path, out_dir, capsys):
     warehouse = build_warehouse(tmp_path / "dup.duckdb")
     with duckdb.connect(str(warehouse)) as con:
         con.execute("insert into marts.dim_persons values ('p5', 'Ann@Acme.example', 'Ann', 'Other', '', '', true, current_timestamp)")
-        con.execute(f"insert into segments.segment_membership values ('{SEGMENT}', 'p5', 'Ann@Acme.example', true)")
+        con.execute(f"insert into segments.segment_membership values ('{SEGMENT}', 'p5', 'Ann@Acme.example', true, 'member')")
         con.execute(SENDABLE_QUERY)
 
     # WHEN it is exported

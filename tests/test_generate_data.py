@@ -24,7 +24,7 @@ from cdp_dev.generator import (
 )
 from cdp.warehouse.loader import load
 from cdp.warehouse.raw_contract import load_contract
-from conftest import REPO_ROOT, Project
+from conftest import REPO_ROOT, SEGMENT_MEMBERS_QUERY, Project, recorded_segment_members
 
 ACCOUNTS = 30
 SEED = 7
@@ -319,6 +319,13 @@ def test_dirty_rows_are_a_small_fraction(built):
                 "select reason, issue_count from marts.data_quality_summary "
                 "where source_system = 'marketo' and table_name = ?", [table]):
             assert 0.002 <= issues / raw <= 0.03, (table, reason, issues, raw)
+
+
+@pytest.mark.dbt
+def test_every_segment_keeps_the_members_it_had_before_the_one_file_form(built):
+    # The generated set's members as recorded before segments became one declaration each (same settings, as_of).
+    project, _ = built
+    assert project.query(SEGMENT_MEMBERS_QUERY) == recorded_segment_members("generated")
 
 
 @pytest.mark.dbt

@@ -35,8 +35,8 @@ class Warehouse:
         self.path = path
         with duckdb.connect(str(path)) as con:
             con.execute("create schema segments; create schema activation")
-            con.execute("create table segments.segment_membership"
-                        " (segment_name varchar, person_id varchar, email varchar, is_marketable boolean)")
+            con.execute("create table segments.segment_membership (segment_name varchar, person_id varchar,"
+                        " email varchar, is_marketable boolean, assignment varchar)")
             con.execute("create table activation.activation_audience_members (segment_name varchar,"
                         " person_id varchar, email varchar, email_key varchar, first_name varchar, last_name varchar,"
                         " company_name varchar, job_title varchar, country varchar)")
@@ -45,7 +45,7 @@ class Warehouse:
         with duckdb.connect(str(self.path)) as con:
             con.execute("delete from segments.segment_membership; delete from activation.activation_audience_members")
             for email in [*emails, *not_marketable]:
-                con.execute("insert into segments.segment_membership values (?, ?, ?, ?)",
+                con.execute("insert into segments.segment_membership values (?, ?, ?, ?, 'member')",
                             [SEGMENT, "p:" + email, email, email not in not_marketable])
             for email in emails:
                 con.execute("insert into activation.activation_audience_members values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -39,11 +39,15 @@ from activation.activation_audience_members as m
 where m.segment_name = ?
 order by m.email_key, m.person_id
 """
-# Who the segment has that activation leaves out, and why.
+# Who the segment has that activation leaves out, and why: members not marketable or without an email, and the
+# split's holdout (never sent).
 LEFT_OUT_QUERY = """
 select
-    count(*) filter (where not coalesce(is_marketable, false)) as not_marketable,
-    count(*) filter (where coalesce(is_marketable, false) and coalesce(trim(email), '') = '') as without_email
+    count(*) filter (where assignment = 'member' and not coalesce(is_marketable, false)) as not_marketable,
+    count(*) filter (
+        where assignment = 'member' and coalesce(is_marketable, false) and coalesce(trim(email), '') = ''
+    ) as without_email,
+    count(*) filter (where assignment = 'holdout') as held_out
 from segments.segment_membership
 where segment_name = ?
 """
@@ -82,13 +86,14 @@ class AudienceMember:
 
 @dataclass(frozen=True)
 class Audience:
-    """The marketable members of one segment (sorted by email) and how many members were left out."""
+    """The marketable members of one segment (sorted by email) and how many assigned people were left out."""
 
     segment: str
     members: list[AudienceMember] = field(default_factory=list)
     not_marketable: int = 0
     without_email: int = 0
     trait_types: dict[str, str] = field(default_factory=dict)  # trait column -> DuckDB type, in order
+    held_out: int = 0  # the split's holdout: assigned to the segment, never sent
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,12 +132,12 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
         cursor = con.execute(audience_query(con), [segment])
         trait_types = {column[0]: str(column[1]) for column in cursor.description[MEMBER_FIELDS:]}
         rows = cursor.fetchall()
-        not_marketable, without_email = con.execute(LEFT_OUT_QUERY, [segment]).fetchone()
+        not_marketable, without_email, held_out = con.execute(LEFT_OUT_QUERY, [segment]).fetchone()
     except duckdb.Error as error:  # e.g. a column the contract promises is missing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise AudienceError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
 
-    if not rows and not not_marketable and not without_email:
+    if not rows and not not_marketable and not without_email and not held_out:
         known = known_segments(con)
         if segment not in known:
             listed = ", ".join(known) if known else "(none: the warehouse defines no segment)"
@@ -165,7 +170,8 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
         "segment %s: %d to send, %d not marketable, %d without email",
         segment, len(members), not_marketable, without_email,
     )
-    return Audience(segment, members, int(not_marketable or 0), int(without_email or 0), trait_types)
+    return Audience(segment, members, int(not_marketable or 0), int(without_email or 0), trait_types,
+                    int(held_out or 0))
 
 
 def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:

@@ -136,6 +136,9 @@ def counts_table(plan: SyncPlan, result: SyncResult | None = None) -> list[str]:
         values += (result.counts.failed, result.not_attempted)
     header += ("not marketable",)
     values += (plan.audience.not_marketable,)
+    if plan.audience.held_out:
+        header += ("holdout (not sent)",)
+        values += (plan.audience.held_out,)
     return format_table([header, tuple(str(v) for v in values)], indent="  ", right_aligned=range(len(header)))
 
 
@@ -185,6 +188,8 @@ def format_report(path: Path, audience: Audience, dry_run: bool = False) -> str:
     ]
     if audience.without_email:
         lines.append(f"left out (no email):          {audience.without_email}")
+    if audience.held_out:
+        lines.append(f"left out (holdout):           {audience.held_out}")
     if count == 0:
         lines.append("the segment has no marketable members: the file has the header only")
     elif count <= MAX_LISTED_EMAILS:

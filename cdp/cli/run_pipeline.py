@@ -25,7 +25,7 @@ each cycle:
   1. load   the files in DIR (raw layout: DIR/<source>/<table>.csv|.parquet), appended with the loader in one
             transaction; then they are moved to DIR/.loaded/<batch>/, so a file is never loaded twice
   2. build  dbt build of what the new rows affect, plus the time-dependent models (traits and segments)
-  3. activate  every destination declared in a segment's meta.activation whose segment changed or whose last
+  3. activate  every destination declared in a segment's activation (macro segment) whose segment changed or whose last
             sync did not finish (Marketo needs MARKETO_BASE_URL, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET)
 
 Only one cycle runs per warehouse: a second one exits (status 75) or, with --wait, waits. A cycle killed at any

@@ -1,7 +1,8 @@
 """Where the DuckDB warehouse is, how the commands open it, and the locks that keep two of them apart.
 
-PROJECT_ROOT is this checkout (the package is installed in editable mode): dbt runs from it, and a relative
-warehouse path is taken from it.
+PROJECT_ROOT is the dbt project: $DBT_PROJECT_DIR when set (dbt's own variable; the Makefile sets it), else this
+checkout (the package is installed in editable mode). dbt runs from it, the generated files are written into it, and
+a relative warehouse path is taken from it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(os.environ.get("DBT_PROJECT_DIR") or Path(__file__).resolve().parents[2]).resolve()
 DEFAULT_PATH = "warehouse/cdp.duckdb"
 
 

@@ -1,6 +1,7 @@
--- What activation may send: one row per segment and member who is marketable and has an email, with the person
--- fields every destination takes. The consent rule lives here, once; scripts/export_audience.py reads this model
--- and the generic test only_marketable_persons fails the build if a row here is not marketable.
+-- What activation may send: one row per segment and member (assignment 'member': never the split's holdout) who is
+-- marketable and has an email, with the person fields every destination takes. The consent rule lives here, once;
+-- scripts/export_audience.py reads this model, and the generic tests only_marketable_persons and
+-- only_unsuppressed_persons fail the build if a row here is not marketable or is on the suppression list.
 with
 
 membership as (
@@ -29,7 +30,8 @@ sendable as (
     inner join persons on membership.person_id = persons.person_id
     left join accounts on persons.primary_account_id = accounts.account_id
     where
-        persons.is_marketable
+        membership.assignment = 'member'
+        and persons.is_marketable
         and membership.email is not null
         and trim(membership.email) != ''
 ),

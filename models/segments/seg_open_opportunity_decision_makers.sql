@@ -1,19 +1,27 @@
--- Segment seg_open_opportunity_decision_makers: its conditions are declared once, in macro segment_definitions.
--- One row per person.
+{{ cdp.segment(
+    description="Open-deal decision makers: people who are Decision Maker on an open opportunity over
+        var('decision_maker_min_open_opportunity_usd') (default 200,000), for executive events and ABM ads.",
+    owner='Sales operations',
+    grain='person',
+    conditions={
+        'decision_maker_on_large_open_opportunity':
+            "Decision Maker on an open opportunity over var('decision_maker_min_open_opportunity_usd') USD",
+    },
+) }}
+
 with
 
-traits as (
+persons as (
     select * from {{ ref('person_traits') }}
 ),
 
 final as (
     select
         person_id,
-        email,
-        is_marketable,
+        max_open_opportunity_usd_as_decision_maker > {{ number_var('decision_maker_min_open_opportunity_usd') }}
+            as decision_maker_on_large_open_opportunity,
         max_open_opportunity_usd_as_decision_maker
-    from traits
-    where {{ segment_where('seg_open_opportunity_decision_makers') }}
+    from persons
 )
 
 select * from final

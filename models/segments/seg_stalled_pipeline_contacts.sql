@@ -1,44 +1,44 @@
--- The people at the accounts of seg_accounts_stalled_pipeline: one row per person (the account with the most
--- open pipeline is reported when they are at several).
+{{ cdp.segment(
+    description="Stalled pipeline (people): everyone related to an account assigned to seg_accounts_stalled_pipeline,
+        for a re-engagement sequence.",
+    owner='Sales operations',
+    grain='person',
+    conditions={
+        'at_a_stalled_account': 'related to an account assigned to seg_accounts_stalled_pipeline',
+    },
+) }}
+
 with
 
-accounts as (
-    select * from {{ ref('seg_accounts_stalled_pipeline') }}
+persons as (
+    select * from {{ ref('person_traits') }}
 ),
 
 bridge as (
     select * from {{ ref('bridge_person_accounts') }}
 ),
 
-persons as (
-    select * from {{ ref('dim_persons') }}
+stalled_accounts as (
+    select * from {{ ref('seg_accounts_stalled_pipeline') }}
+    where assignment in ('member', 'holdout')
 ),
 
-ranked as (
+stalled_persons as (
     select
         bridge.person_id,
-        accounts.account_id,
-        accounts.account_name,
-        accounts.open_pipeline_usd,
-        row_number() over (
-            partition by bridge.person_id
-            order by accounts.open_pipeline_usd desc, accounts.account_id asc
-        ) as account_rank
+        count(distinct stalled_accounts.account_id) as stalled_account_count
     from bridge
-    inner join accounts on bridge.account_id = accounts.account_id
+    inner join stalled_accounts on bridge.account_id = stalled_accounts.account_id
+    group by bridge.person_id
 ),
 
 final as (
     select
         persons.person_id,
-        persons.email,
-        persons.is_marketable,
-        ranked.account_id,
-        ranked.account_name,
-        ranked.open_pipeline_usd
-    from ranked
-    inner join persons on ranked.person_id = persons.person_id
-    where ranked.account_rank = 1
+        stalled_persons.person_id is not null as at_a_stalled_account,
+        coalesce(stalled_persons.stalled_account_count, 0) as stalled_account_count
+    from persons
+    left join stalled_persons on persons.person_id = stalled_persons.person_id
 )
 
 select * from final

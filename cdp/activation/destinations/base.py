@@ -13,7 +13,7 @@ sends the rest. A destination is one of two kinds:
 
 A new destination is one new module in this package (cdp.activation.destinations finds every module here): a
 Destination subclass, and a factory registered with ``@register(name, ...)`` under the ``--format`` names it serves.
-The factory is given the options of the command line or of a segment's ``meta.activation`` entry as a mapping
+The factory is given the options of the command line or of an ``activation`` entry of a segment's declaration as a mapping
 (``segment``, ``out``, ``list_name``, ``folder_id``, or any other key of the entry) and reads the ones it needs.
 """
 

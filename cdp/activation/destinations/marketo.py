@@ -153,7 +153,7 @@ class MarketoDestination(BatchDestination):
 
 @register(MARKETO)
 def marketo_destination(name: str, options: Mapping[str, Any]) -> MarketoDestination:
-    """Options: ``list_name`` (default: the segment's name, as a segment's meta.activation may leave it out) and
+    """Options: ``list_name`` (default: the segment's name, as a segment's declared activation may leave it out) and
     ``folder_id``, the folder to create a missing list in (without it, a missing list fails the run)."""
     list_name = options.get("list_name") or options.get("segment")
     if not list_name:

@@ -9,8 +9,9 @@
 --   - leads with an activity that counts differently at the two as_of (it lies between them, or between the lower
 --     bounds of a window): their values plus that difference (as_of moving forward), or recomputed (backward);
 --   - leads named by any version of an id that changed (a re-sent activity): recomputed from all their activities.
--- Everything is recomputed when the base models were rebuilt since, or new_product_page_pattern changed. A lead whose
--- activities all went away keeps a row of zeros.
+-- Everything is recomputed when the base models were rebuilt since. A lead whose activities all went away keeps a
+-- row of zeros. Facts here are generic (no segment's page, campaign or list): a segment declares its own event
+-- conditions over the activity facts (macro segment).
 {{ config(
     materialized='incremental',
     incremental_strategy=cdp.incremental_strategy(),
@@ -25,20 +26,17 @@
 
 {%- set incremental_run = cdp.is_incremental_run(is_incremental()) %}
 {%- set window_days = [7, 30, 90] %}
-{#- activity_type, base model, time column, page (SQL over base_rows) -#}
-{%- set no_page = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
+{#- activity_type, base model, time column -#}
 {%- set activity_models = [
-    ('web_visit', 'base_marketo__web_visits', 'visited_at', 'base_rows.page_url'),
-    ('form_fill', 'base_marketo__form_fills', 'filled_at', no_page),
-    ('email_open', 'base_marketo__email_opens', 'opened_at', no_page),
-    ('email_click', 'base_marketo__email_clicks', 'clicked_at', no_page),
+    ('web_visit', 'base_marketo__web_visits', 'visited_at'),
+    ('form_fill', 'base_marketo__form_fills', 'filled_at'),
+    ('email_open', 'base_marketo__email_opens', 'opened_at'),
+    ('email_click', 'base_marketo__email_clicks', 'clicked_at'),
 ] %}
 {#- the facts: (column, condition on the activity, with {a} for the activity's table) -#}
 {%- set last_at_columns = [
     ('last_activity_at', 'true'),
     ('last_web_visit_at', "{a}.activity_type = 'web_visit'"),
-    ('last_new_product_page_visit_at',
-        "{a}.activity_type = 'web_visit' and lower({a}.page_url) like lower(as_of.new_product_page_pattern)"),
     ('last_form_fill_at', "{a}.activity_type = 'form_fill'"),
     ('last_email_open_at', "{a}.activity_type = 'email_open'"),
     ('last_email_click_at', "{a}.activity_type = 'email_click'"),
@@ -71,9 +69,7 @@ email_clicks as (
 ),
 
 as_of as (
-    select
-        {{ as_of_timestamp() }} as as_of_at,
-        {{ like_pattern_var('new_product_page_pattern') }} as new_product_page_pattern
+    select {{ as_of_timestamp() }} as as_of_at
 ),
 
 -- Every staged activity, of every type (the rows of fct_person_activities, before persons are attached).
@@ -82,8 +78,7 @@ activities as (
         lead_id,
         'web_visit' as activity_type,
         visit_id as activity_id,
-        visited_at as occurred_at,
-        page_url
+        visited_at as occurred_at
     from web_visits
 
     union all
@@ -92,8 +87,7 @@ activities as (
         lead_id,
         'form_fill' as activity_type,
         form_fill_id as activity_id,
-        filled_at as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as page_url
+        filled_at as occurred_at
     from form_fills
 
     union all
@@ -102,8 +96,7 @@ activities as (
         lead_id,
         'email_open' as activity_type,
         email_open_id as activity_id,
-        opened_at as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as page_url
+        opened_at as occurred_at
     from email_opens
 
     union all
@@ -112,8 +105,7 @@ activities as (
         lead_id,
         'email_click' as activity_type,
         email_click_id as activity_id,
-        clicked_at as occurred_at,
-        cast(null as {{ dbt.type_string() }}) as page_url
+        clicked_at as occurred_at
     from email_clicks
 ),
 
@@ -123,7 +115,6 @@ activities as (
     previous_run as (
         select
             max(held.as_of_at) as as_of_at,
-            max(held.new_product_page_pattern) as new_product_page_pattern,
             max(held._processed_at) as processed_at
         from {{ this }} as held
         where held._processed_at = (select max(latest._processed_at) from {{ this }} as latest)
@@ -131,7 +122,7 @@ activities as (
 
     -- When each base model was last built in full (its earliest _added_at).
     base_builds as (
-        {% for activity_type, base_model, time_column, page_column in activity_models -%}
+        {% for activity_type, base_model, time_column in activity_models -%}
             select min(base_rows._added_at) as built_at
             from {{ ref(base_model) }} as base_rows
             {% if not loop.last %}union all{% endif %}
@@ -147,7 +138,6 @@ activities as (
             greatest(previous_run.as_of_at, as_of.as_of_at) as later_at,
             as_of.as_of_at >= previous_run.as_of_at as moves_forward,
             previous_run.processed_at is null
-            or previous_run.new_product_page_pattern <> as_of.new_product_page_pattern
             or (select max(base_builds.built_at) from base_builds) > previous_run.processed_at as recompute_all
         from previous_run
         cross join as_of
@@ -155,13 +145,12 @@ activities as (
 
     -- Every row (all versions, any disposition) of the ids the base models changed since the previous run.
     changed_rows as (
-        {% for activity_type, base_model, time_column, page_column in activity_models -%}
+        {% for activity_type, base_model, time_column in activity_models -%}
             select
                 base_rows.lead_id,
                 '{{ activity_type }}' as activity_type,
                 base_rows._replace_key as activity_id,
                 base_rows.{{ time_column }} as occurred_at,
-                {{ page_column }} as page_url,
                 base_rows._disposition = 'staged' as is_staged,
                 base_rows._added_at > previous_run.processed_at as is_new_id
             from {{ ref(base_model) }} as base_rows
@@ -177,8 +166,7 @@ activities as (
             lead_id,
             activity_type,
             activity_id,
-            occurred_at,
-            page_url
+            occurred_at
         from changed_rows
         where is_new_id and is_staged
     ),
@@ -189,8 +177,7 @@ activities as (
         select
             activities.lead_id,
             activities.activity_type,
-            activities.occurred_at,
-            activities.page_url
+            activities.occurred_at
         from activities
         cross join as_of_shift
         left join new_activities
@@ -253,7 +240,6 @@ activities as (
             new_activities.lead_id,
             new_activities.activity_type,
             new_activities.occurred_at,
-            new_activities.page_url,
             false as counted_before
         from new_activities
 
@@ -263,7 +249,6 @@ activities as (
             shifted_activities.lead_id,
             shifted_activities.activity_type,
             shifted_activities.occurred_at,
-            shifted_activities.page_url,
             true as counted_before
         from shifted_activities
         cross join as_of_shift
@@ -377,7 +362,6 @@ final as (
             cast(changed_leads.{{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
         {%- endfor %}
         as_of.as_of_at,
-        as_of.new_product_page_pattern,
         {{ cdp.run_started_timestamp() }} as _processed_at
     from changed_leads
     cross join as_of

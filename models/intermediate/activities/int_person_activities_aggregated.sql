@@ -17,7 +17,6 @@ final as (
         persons_resolved.person_id,
         max(lead_activities.last_activity_at) as last_activity_at,
         max(lead_activities.last_web_visit_at) as last_web_visit_at,
-        max(lead_activities.last_new_product_page_visit_at) as last_new_product_page_visit_at,
         max(lead_activities.last_form_fill_at) as last_form_fill_at,
         max(lead_activities.last_email_open_at) as last_email_open_at,
         max(lead_activities.last_email_click_at) as last_email_click_at,

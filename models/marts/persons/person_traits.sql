@@ -1,7 +1,8 @@
 -- One row per unified person with the facts audiences are defined on, evaluated as of var('as_of') (events after
 -- as_of do not count). Account facts are aggregated over ALL the person's accounts: the best account (most won
 -- revenue) and de-duplicated totals (each account counted once, however many ways the person is related to it).
--- Then activity (all types), opportunity roles, campaigns and marketing lists.
+-- Then activity (all types), opportunity roles, campaigns and marketing lists. Generic facts only: a segment's own
+-- page, campaign or list is a condition in the segment (macro segment), not a trait.
 with
 
 persons as (
@@ -103,15 +104,7 @@ campaign_facts as (
     select
         campaign_members.person_id,
         count(*) as campaign_count,
-        sum(case when campaign_members.has_responded then 1 else 0 end) as responded_campaign_count,
-        sum(
-            case
-                when campaign_members.has_responded
-                    and lower(campaigns.campaign_name) like lower({{ like_pattern_var('webinar_campaign_pattern') }})
-                    then 1
-                else 0
-            end
-        ) as webinar_response_count
+        sum(case when campaign_members.has_responded then 1 else 0 end) as responded_campaign_count
     from campaign_members
     inner join campaigns on campaign_members.campaign_id = campaigns.campaign_id
     group by campaign_members.person_id
@@ -120,8 +113,7 @@ campaign_facts as (
 list_facts as (
     select
         list_members.person_id,
-        count(*) as marketing_list_count,
-        {{ dbt.bool_or("lists.list_name = " ~ string_var('target_account_list_name')) }} as is_on_target_account_list
+        count(*) as marketing_list_count
     from list_members
     inner join lists on list_members.list_id = lists.list_id
     group by list_members.person_id
@@ -140,7 +132,6 @@ final as (
         coalesce(account_facts.max_account_open_pipeline_usd, 0) as max_account_open_pipeline_usd,
         coalesce(account_facts.total_account_open_pipeline_usd, 0) as total_account_open_pipeline_usd,
         activity_facts.last_web_visit_at,
-        activity_facts.last_new_product_page_visit_at,
         cast(coalesce(activity_facts.web_visit_count_7d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_7d,
         cast(coalesce(activity_facts.web_visit_count_30d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_30d,
         cast(coalesce(activity_facts.web_visit_count_90d, 0) as {{ dbt.type_bigint() }}) as web_visit_count_90d,
@@ -159,9 +150,7 @@ final as (
         cast(coalesce(campaign_facts.campaign_count, 0) as {{ dbt.type_bigint() }}) as campaign_count,
         cast(coalesce(campaign_facts.responded_campaign_count, 0) as {{ dbt.type_bigint() }})
             as responded_campaign_count,
-        cast(coalesce(campaign_facts.webinar_response_count, 0) as {{ dbt.type_bigint() }}) as webinar_response_count,
         cast(coalesce(list_facts.marketing_list_count, 0) as {{ dbt.type_bigint() }}) as marketing_list_count,
-        coalesce(list_facts.is_on_target_account_list, false) as is_on_target_account_list,
         as_of.as_of_at
     from persons
     cross join as_of
