@@ -215,6 +215,9 @@ def test_a_priority_group_assigns_each_person_to_the_highest_segment_only(lab):
     assert sent and not sent & {"p1@townsend.com", "p2@townsend.com"}
     assert {"p1@townsend.com", "p2@townsend.com"} <= lab.emails("activation.activation_audience_members",
                                                                 "segment_name = 'seg_lab_townsend'")
+    # AND explain.py says the priority group decided it
+    out = lab.script("explain.py", "--segment", "seg_lab_everyone", "--email", "p1@townsend.com").stdout
+    assert out.startswith("p1@townsend.com is NOT IN seg_lab_everyone: outranked, assigned to seg_lab_townsend")
 
 
 def test_a_suppressed_email_is_assigned_suppressed_and_never_sent(lab):
@@ -245,6 +248,10 @@ def test_a_split_is_deterministic_its_holdout_is_never_sent_and_logged(lab):
     assert lab.query("select count(*) from activation.activation_audience_members"
                      " where segment_name = 'seg_lab_split' and person_id in (select unnest(?))",
                      [sorted(held_out)]) == [(0,)]
+    [(held_out_email,)] = lab.query("select email from segments.seg_lab_split where person_id = ?",
+                                    [sorted(held_out)[0]])
+    out = lab.script("explain.py", "--segment", "seg_lab_split", "--email", held_out_email).stdout
+    assert out.startswith(f"{held_out_email} is IN seg_lab_split, in the split's holdout group: never sent")
     # AND the members of the excluded segment are excluded, and say so
     excluded = dict(lab.query("select email, assignment_reason from segments.seg_lab_split where assignment = 'excluded'"))
     assert set(excluded) == {"p1@townsend.com", "p2@townsend.com"}
