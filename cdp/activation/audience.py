@@ -1,9 +1,15 @@
-"""A segment's audience: the members activation may send (marketable, with an email), read from the warehouse.
+"""A segment's audience: the members activation may send, read from the warehouse.
 
-``fetch_audience`` reads them from an open connection, ``read_audience`` opens the warehouse read-only for it. The
-rows come from the dbt model activation.activation_audience_members (consent is applied there), sorted by email,
-with each person's row of marts.person_traits where the warehouse has it; members are keyed by their email (trimmed,
-lower-cased), as every destination matches people by address, so two members with one email refuse the audience.
+``fetch_audience`` reads them from an open connection, ``read_audience`` opens the warehouse read-only for it.
+
+* A person segment's audience is people (AudienceMember): the rows of the dbt model
+  activation.activation_audience_members (consent and suppression are applied there: marketable members with an
+  email, never the split's holdout), sorted by email, with each person's row of marts.person_traits where the
+  warehouse has it. Members are keyed by their email (trimmed, lower-cased), as every destination matches people by
+  address, so two members with one email refuse the audience.
+* An account segment's audience is accounts (AccountMember): the accounts its table assigns 'member' (never the
+  holdout, nor a suppressed account), with their name, domain and country from marts.dim_accounts, keyed by
+  account_id. Destinations that take accounts (Destination.grains) send them as companies.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from cdp.warehouse.connection import connect, table_exists, warehouse_path
+from cdp.warehouse.sql import quote_identifier
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +90,44 @@ class AudienceMember:
         """How destinations and the sync log match members: the address trimmed and lower-cased."""
         return self.email.strip().lower()
 
+    @property
+    def label(self) -> str:
+        """The member for people: their email."""
+        return self.email
+
+
+@dataclass(frozen=True)
+class AccountMember:
+    """An account of an account segment's audience, keyed by its unified account_id."""
+
+    account_id: str
+    account_name: str
+    domain: str
+    country: str = ""
+    person_id: None = field(default=None, compare=False)  # an account is nobody: the sync log's person_id is empty
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+    @property
+    def label(self) -> str:
+        """The account for people: its name and domain."""
+        return f"{self.account_name} ({self.domain})" if self.domain else self.account_name
+
 
 @dataclass(frozen=True)
 class Audience:
-    """The marketable members of one segment (sorted by email) and how many assigned people were left out."""
+    """The members of one segment that may be sent (people sorted by email, or accounts by id) and how many
+    assigned ones were left out. ``grain`` says which: 'person' or 'account'."""
 
     segment: str
-    members: list[AudienceMember] = field(default_factory=list)
+    members: list[AudienceMember | AccountMember] = field(default_factory=list)
     not_marketable: int = 0
     without_email: int = 0
     trait_types: dict[str, str] = field(default_factory=dict)  # trait column -> DuckDB type, in order
     held_out: int = 0  # the split's holdout: assigned to the segment, never sent
+    grain: str = "person"
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,11 +153,54 @@ def known_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows]
 
 
+DEFINITIONS_TABLE = ("segments", "segment_definitions")
+# An account segment's members: the accounts its table assigns 'member', with their attributes.
+ACCOUNT_AUDIENCE_QUERY = """
+select
+    s.account_id,
+    coalesce(a.account_name, '') as account_name,
+    coalesce(a.domain, '') as domain,
+    coalesce(a.country, '') as country
+from {relation} as s
+left join marts.dim_accounts as a on a.account_id = s.account_id
+where s.assignment = 'member'
+order by s.account_id
+"""
+
+
+def segment_grain(con: duckdb.DuckDBPyConnection, segment: str) -> tuple[str, str | None]:
+    """(grain, the segment's table as schema.table) from segments.segment_definitions; ('person', None) when the
+    warehouse does not say (a warehouse built before segments had a grain)."""
+    if not table_exists(con, *DEFINITIONS_TABLE):
+        return "person", None
+    found = con.execute("select segment_grain, segment_relation from segments.segment_definitions"
+                        " where segment_name = ? limit 1", [segment]).fetchone()
+    return (found[0], found[1]) if found else ("person", None)
+
+
+def fetch_account_audience(con: duckdb.DuckDBPyConnection, segment: str, relation: str) -> Audience:
+    """The member accounts of an account segment (its table ``relation``, schema.table), and its holdout count."""
+    quoted = ".".join(quote_identifier(part) for part in relation.split(".", 1))
+    try:
+        rows = con.execute(ACCOUNT_AUDIENCE_QUERY.format(relation=quoted)).fetchall()
+        [(held_out,)] = con.execute(f"select count(*) from {quoted} where assignment = 'holdout'").fetchall()
+    except duckdb.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise AudienceError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
+    members = [AccountMember(*row) for row in rows]
+    log.debug("segment %s: %d accounts to send, %d held out", segment, len(members), held_out)
+    return Audience(segment, members, held_out=int(held_out or 0), grain="account")
+
+
 def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
-    """Read the members of ``segment`` that activation may send (marketable, with an email) and count the others.
+    """Read the members of ``segment`` that activation may send and count the others: people (marketable, with an
+    email) for a person segment, accounts for an account segment.
 
     Raises AudienceError if the warehouse has not been built, the segment is unknown, or two members share an email.
     """
+    grain, relation = segment_grain(con, segment)
+    if grain == "account" and relation:
+        return fetch_account_audience(con, segment, relation)
     for schema, table in (MEMBERSHIP_TABLE, SENDABLE_TABLE):
         if not table_exists(con, schema, table):
             raise AudienceError(f"the warehouse has no table {schema}.{table}: run dbt build first")

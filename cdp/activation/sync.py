@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from cdp.activation.audience import Audience, fetch_audience
-from cdp.activation.destinations.base import Destination, SendFailed, SendStopped
+from cdp.activation.audience import AccountMember, Audience, AudienceMember, fetch_audience
+from cdp.activation.destinations.base import Destination, DestinationError, SendFailed, SendStopped
 from cdp.activation.sync_log import (
     ADDED,
     REMOVED,
@@ -63,6 +63,10 @@ def prepare(segment: str, destination: Destination, warehouse: str | None, full_
     con = connect(warehouse, read_only=True)
     try:
         audience = fetch_audience(con, segment)
+        if audience.grain not in destination.grains:
+            raise DestinationError(
+                f"{destination.describe(segment)} takes {' or '.join(destination.grains)} audiences, and {segment} "
+                f"is an audience of {audience.grain}s")
         synced = read_synced_state(con, destination.name, target)
     finally:
         con.close()
@@ -113,9 +117,14 @@ def run(
 # What the command prints
 
 
+def _name(member: AudienceMember | AccountMember) -> str:
+    """A person's name (an account's label says it all)."""
+    return f"{member.first_name} {member.last_name}".strip() if isinstance(member, AudienceMember) else ""
+
+
 def _changes_table(plan: SyncPlan) -> list[str]:
     rows = [("operation", "email", "name")]
-    rows += [(ADDED, m.email, f"{m.first_name} {m.last_name}".strip()) for m in plan.to_add[:MAX_LISTED_CHANGES]]
+    rows += [(ADDED, m.label, _name(m)) for m in plan.to_add[:MAX_LISTED_CHANGES]]
     rows += [(REMOVED, m.email_key, "") for m in plan.to_remove[:max(0, MAX_LISTED_CHANGES + 1 - len(rows))]]
     more = len(plan.to_add) + len(plan.to_remove) - (len(rows) - 1)
     lines = format_table(rows, indent="  ")
@@ -193,8 +202,9 @@ def format_report(path: Path, audience: Audience, dry_run: bool = False) -> str:
     if count == 0:
         lines.append("the segment has no marketable members: the file has the header only")
     elif count <= MAX_LISTED_EMAILS:
-        table = [("email", "name", "company")] + [
-            (m.email, f"{m.first_name} {m.last_name}".strip(), m.company_name) for m in audience.members
+        header = ("email", "name", "company") if audience.grain == "person" else ("account", "", "country")
+        table = [header] + [
+            (m.label, _name(m), getattr(m, "company_name", m.country)) for m in audience.members
         ]
         lines.append("")
         lines += format_table(table, indent="  ")

@@ -48,9 +48,11 @@ class SendFailed(Exception):
 
 
 class Destination(ABC):
-    """Where a segment's audience is sent. ``name`` is the ``--format`` it serves, the sync log's ``destination``."""
+    """Where a segment's audience is sent. ``name`` is the ``--format`` it serves, the sync log's ``destination``;
+    ``grains`` the audiences it takes: 'person' (people, keyed by email), 'account' (companies, keyed by account_id)."""
 
     name: str
+    grains: tuple[str, ...] = ("person",)
 
     @abstractmethod
     def target(self, segment: str) -> str:

@@ -79,8 +79,17 @@ def write_linkedin_csv(audience: Audience, stream: TextIO) -> None:
         ))
 
 
+ACCOUNT_COLUMNS = ("account_id", "account_name", "domain", "country")
+
+
 def write_members_csv(audience: Audience, stream: TextIO) -> None:
-    """Every marketable member with the person's traits (person_traits), for any other tool."""
+    """Every marketable member with the person's traits (person_traits), for any other tool; for an account audience,
+    every member account with its name, domain and country."""
+    if audience.grain == "account":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(ACCOUNT_COLUMNS)
+        writer.writerows((m.account_id, m.account_name, m.domain, m.country) for m in audience.members)
+        return
     trait_names = list(audience.trait_types)
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([*MEMBER_COLUMNS, *trait_names])
@@ -219,6 +228,11 @@ class FileDestination(Destination):
     @property
     def name(self) -> str:
         return self.format_name
+
+    @property
+    def grains(self) -> tuple[str, ...]:
+        """csv also writes an account audience (account name, domain, country); the others are about people."""
+        return ("person", "account") if self.format_name == "csv" else ("person",)
 
     def target(self, segment: str) -> str:
         return str(output_path(self.out_dir, segment, self.format_name).resolve())
