@@ -52,7 +52,7 @@ demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export th
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
 
-demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added, later removed
+demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added (and a campaign requested), later removed
 	$(BIN)/python scripts/demo_sync.py
 
 build: install $(SEGMENT_REGISTRY)  ## dbt build on the raw data already in the warehouse (no demo seeds)

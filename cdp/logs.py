@@ -7,6 +7,9 @@
 * CLOCK: the steps of a long measurement: ``HH:MM:SS message``.
 
 stdout is left to what a command prints as its result (tables, reports), so it can be read or piped apart.
+
+The HTTP libraries (httpx, httpcore) log every request's address, which can itself be a secret (an alert webhook's
+address): they log warnings and errors only, whatever the level (QUIET_LIBRARIES).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import logging
 import sys
 
 PLAIN, NAMED, TIMED, CLOCK = "plain", "named", "timed", "clock"
+QUIET_LIBRARIES = ("httpx", "httpcore")
 LAYOUTS: dict[str, tuple[str, str | None]] = {  # layout -> (format, date format) of logging.Formatter
     NAMED: ("%(levelname)s %(name)s: %(message)s", None),
     TIMED: ("%(asctime)s %(levelname)s %(name)s: %(message)s", None),
@@ -46,6 +50,8 @@ def setup_logging(level: int = logging.INFO, layout: str = PLAIN) -> None:
     Like logging.basicConfig, it does nothing when the root logger already has a handler: an earlier call (a
     command that runs another's main() keeps its own layout) or a test's log capture.
     """
+    for library in QUIET_LIBRARIES:
+        logging.getLogger(library).setLevel(logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter(layout))
     logging.basicConfig(level=level, handlers=[handler])

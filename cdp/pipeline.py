@@ -319,7 +319,8 @@ def activate(warehouse: str | None, target_path: str, out_dir: str) -> str:
         except Exception as error:  # one destination's failure does not stop the others
             failures.append(f"{entry.label}: {error}")
             continue
-        done.append(f"{entry.label} {result.status} (+{result.counts.added} -{result.counts.removed})")
+        requested = f", campaign requested {result.counts.requested}" if result.plan.request is not None else ""
+        done.append(f"{entry.label} {result.status} (+{result.counts.added} -{result.counts.removed}{requested})")
         if result.status != RUN_SUCCEEDED:
             failures.append(f"{entry.label}: {result.message}")
     if failures:

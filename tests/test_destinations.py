@@ -74,7 +74,7 @@ class RecordingDestination(BatchDestination):
 
 
 def test_the_registry_names_every_format_and_makes_its_destination(tmp_path):
-    assert destinations.names() == ["csv", "linkedin-csv", "marketo", "marketo-csv", "parquet"]
+    assert destinations.names() == ["csv", "linkedin", "linkedin-csv", "marketo", "marketo-csv", "parquet"]
 
     made = destinations.create("linkedin-csv", {"segment": SEGMENT, "out": str(tmp_path)})
     assert made == FileDestination("linkedin-csv", str(tmp_path))

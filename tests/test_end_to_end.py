@@ -292,6 +292,14 @@ def test_demo_sync_adds_p2_then_removes_p2_once_the_visit_ages_out(demo_project,
     # THEN the first sync added p2, the second sent nothing, and the one after the visit aged out removed p2
     assert result.stdout.count("now holds: p2@townsend.com") == 2
     assert "now holds: (nobody)" in result.stdout
+    # AND the campaign was requested for p2 by the first sync only (one entry, one request)
+    assert result.stdout.count("requested by this sync for: p2@townsend.com; 1 request(s) in all") == 1
+    # AND the audience reached a LinkedIn user segment (one hashed address) and the stalled accounts its company
+    # segment (the demo's stalled account: Globex)
+    stalled = demo_project.query("select a.account_name from segments.seg_accounts_stalled_pipeline"
+                                 " join marts.dim_accounts as a using (account_id) where assignment = 'member'")
+    assert "LinkedIn user segment holds 1 hashed address(es)" in result.stdout
+    assert stalled and all(name in result.stdout.split("company segment holds:", 1)[1] for (name,) in stalled)
     runs = project.query(
         "select mode, status, added_count, removed_count, unchanged_count from activation.activation_sync_runs"
         " where destination = 'marketo' order by started_at"
@@ -310,3 +318,32 @@ def test_demo_sync_adds_p2_then_removes_p2_once_the_visit_ages_out(demo_project,
     assert stays == [(True, False), (False, True)]
     assert project.query("select segment_name, change_type from segments.segment_membership_changes"
                          f" where segment_name = '{SEGMENT}'") == [(SEGMENT, "entered")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Account audiences
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_account_audience_goes_to_a_file_of_accounts(demo_project, tmp_path):
+    # WHEN the stalled-pipeline account segment is exported as csv
+    demo_project.script("export_audience.py", "--segment", "seg_accounts_stalled_pipeline", "--format", "csv",
+                        "--out", str(tmp_path))
+
+    # THEN the file holds its member accounts with their name, domain and country
+    with open(tmp_path / "seg_accounts_stalled_pipeline.members.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = demo_project.query(
+        "select s.account_id, a.account_name, coalesce(a.domain, ''), coalesce(a.country, '')"
+        " from segments.seg_accounts_stalled_pipeline as s join marts.dim_accounts as a using (account_id)"
+        " where s.assignment = 'member' order by 1")
+    assert expected and [tuple(row.values()) for row in rows] == expected
+    assert list(rows[0]) == ["account_id", "account_name", "domain", "country"]
+
+
+def test_a_destination_of_people_refuses_an_account_audience(demo_project, tmp_path):
+    result = demo_project.script("export_audience.py", "--segment", "seg_accounts_stalled_pipeline",
+                                 "--format", "marketo-csv", "--out", str(tmp_path), check=False)
+    assert result.returncode == 1
+    assert "takes person audiences, and seg_accounts_stalled_pipeline is an audience of accounts" in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -468,8 +468,11 @@ def test_client_waits_when_the_window_is_full(httpserver, config, clock):
 
 
 def test_secret_and_token_never_leak(httpserver, config, clock, caplog):
-    # GIVEN full debug logging and a Marketo that first expires the token, then fails for good
+    # GIVEN full debug logging (the HTTP libraries too, which the commands keep at warning level) and a Marketo that
+    # first expires the token, then fails for good
     caplog.set_level(logging.DEBUG)
+    for library in ("httpx", "httpcore"):
+        caplog.set_level(logging.DEBUG, logger=library)
     serve_tokens(httpserver, "tok-AAA-111", "tok-BBB-222")
     httpserver.expect_oneshot_request(LEADS_PATH).respond_with_json(marketo_error("602", "Access token expired"))
     httpserver.expect_oneshot_request(LEADS_PATH).respond_with_json(marketo_error("606", "Max rate limit"))

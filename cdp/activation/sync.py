@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import sys
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
+from cdp.activation import alerts
+from cdp.activation.alerts import Alert, AlertPolicy, removal_alert, result_alerts
 from cdp.activation.audience import AccountMember, Audience, AudienceMember, fetch_audience
 from cdp.activation.destinations.base import Destination, DestinationError, SendFailed, SendStopped
 from cdp.activation.sync_log import (
@@ -22,12 +25,14 @@ from cdp.activation.sync_log import (
     REMOVED,
     RUN_FAILED,
     RUN_PARTIAL,
+    RUN_REFUSED,
     RUN_STOPPED,
     RUN_SUCCEEDED,
     SyncLog,
     SyncPlan,
     SyncResult,
     plan_sync,
+    read_requests_due,
     read_synced_state,
 )
 from cdp.text_table import format_table
@@ -58,7 +63,8 @@ class Progress:
 
 
 def prepare(segment: str, destination: Destination, warehouse: str | None, full_resync: bool = False) -> SyncPlan:
-    """Read the audience and the synced state (read-only) and diff them."""
+    """Read the audience and the synced state (read-only) and diff them; with an entry request (a Marketo smart
+    campaign), read who is due one from the log too."""
     target = destination.target(segment)  # checked before the warehouse is opened
     con = connect(warehouse, read_only=True)
     try:
@@ -68,9 +74,11 @@ def prepare(segment: str, destination: Destination, warehouse: str | None, full_
                 f"{destination.describe(segment)} takes {' or '.join(destination.grains)} audiences, and {segment} "
                 f"is an audience of {audience.grain}s")
         synced = read_synced_state(con, destination.name, target)
+        request = destination.entry_request()
+        due = read_requests_due(con, destination.name, target, request) if request is not None else []
     finally:
         con.close()
-    return plan_sync(audience, synced, destination.name, target, full_resync=full_resync)
+    return plan_sync(audience, synced, destination.name, target, full_resync=full_resync, request=request, due=due)
 
 
 def execute(plan: SyncPlan, destination: Destination, warehouse: str | None) -> SyncResult:
@@ -78,7 +86,7 @@ def execute(plan: SyncPlan, destination: Destination, warehouse: str | None) -> 
     still leaves every finished batch recorded."""
     sync_log = SyncLog(warehouse, plan)
     sync_log.start()
-    progress = Progress(len(plan.to_add) + len(plan.to_remove), plan.audience.segment)
+    progress = Progress(len(plan.to_add) + len(plan.to_remove) + plan.requests_planned, plan.audience.segment)
     status, message = RUN_SUCCEEDED, None
     try:
         with closing(destination.send(plan)) as batches:
@@ -94,23 +102,41 @@ def execute(plan: SyncPlan, destination: Destination, warehouse: str | None) -> 
         raise
     finally:
         progress.close()
-    if status == RUN_SUCCEEDED and sync_log.counts.failed:
+    if status == RUN_SUCCEEDED and sync_log.counts.failures:  # requests too
         status = RUN_PARTIAL
-        message = f"{sync_log.counts.failed} member(s) failed; the next run retries them"
+        message = f"{sync_log.counts.failures} member(s) failed; the next run retries them"
     return sync_log.finish(status, message)
+
+
+def refuse(plan: SyncPlan, warehouse: str | None, alert: Alert) -> SyncResult:
+    """Log a run that a guard refused before sending anything (status refused, the alert as its message)."""
+    sync_log = SyncLog(warehouse, plan)
+    sync_log.start()
+    return sync_log.finish(RUN_REFUSED, alert.message)
 
 
 def run(
     segment: str, destination: Destination, warehouse: str | None = None, *, full_resync: bool = False,
-    dry_run: bool = False,
+    dry_run: bool = False, policy: AlertPolicy | None = None,
 ) -> tuple[SyncPlan, SyncResult | None]:
-    """Plan and (unless a dry run) execute one sync; one sync at a time per warehouse."""
+    """Plan and (unless a dry run) execute one sync; one sync at a time per warehouse. The mass-removal guard
+    refuses a run that would empty too much of a list; a run that stops early, or has too many members failed, raises
+    alerts (cdp.activation.alerts: recorded in the warehouse, posted to the webhook when one is set)."""
+    policy = policy or AlertPolicy()
     if dry_run:
         return prepare(segment, destination, warehouse, full_resync), None
     with exclusive_lock("activation", warehouse):
         plan = prepare(segment, destination, warehouse, full_resync)
         destination.check_configured()  # missing credentials: stop before anything is logged
-        return plan, execute(plan, destination, warehouse)
+        guard = removal_alert(plan, policy)
+        if guard is not None:
+            result, raised = refuse(plan, warehouse, guard), [guard]
+        else:
+            result = execute(plan, destination, warehouse)
+            raised = result_alerts(result, policy)
+        alerts.record(warehouse, plan, raised, result)
+        alerts.notify(plan, raised)
+        return plan, replace(result, alerts=tuple(raised))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -151,12 +177,25 @@ def counts_table(plan: SyncPlan, result: SyncResult | None = None) -> list[str]:
     return format_table([header, tuple(str(v) for v in values)], indent="  ", right_aligned=range(len(header)))
 
 
+def request_lines(plan: SyncPlan, result: SyncResult | None = None) -> list[str]:
+    """The entry request's line (a Marketo smart campaign), apart from the counts of the list: planned, or done."""
+    if plan.request is None:
+        return []
+    if result is None:
+        return [f"  campaign to request: {plan.requests_planned} ({plan.request.description}: {len(plan.to_request)} "
+                f"due from earlier runs, {len(plan.entering)} joining if their add succeeds)"]
+    failed = f", failed: {result.counts.request_failed}" if result.counts.request_failed else ""
+    retried = "; the next run retries the failed" if failed else ""
+    return [f"  campaign requested: {result.counts.requested}{failed} ({plan.request.description}{retried})"]
+
+
 def format_plan(plan: SyncPlan, destination: Destination) -> str:
     """The dry run's report: the diff, counted, and its first rows."""
     lines = [
         f"dry run: {plan.audience.segment} -> {destination.describe(plan.audience.segment)} "
         f"({plan.mode.replace('_', ' ')}; nothing was sent or written)",
         *counts_table(plan),
+        *request_lines(plan),
     ]
     if plan.to_add or plan.to_remove:
         lines += ["", *_changes_table(plan)]
@@ -170,9 +209,12 @@ def format_result(result: SyncResult, destination: Destination) -> str:
         f"{plan.audience.segment} -> {destination.describe(plan.audience.segment)}: {result.status} "
         f"in {result.seconds:.1f} s ({plan.mode.replace('_', ' ')}, run {result.run_id})",
         *counts_table(plan, result),
+        *request_lines(plan, result),
     ]
     if result.message:
         lines += ["", result.message]
+    if result.alerts:
+        lines += ["", f"alerts (in {alerts.ALERTS_TABLE}):", *(f"  {a.reason}: {a.message}" for a in result.alerts)]
     if result.counts.reasons:
         rows = [("reason", "message", "members")] + [
             (code or "-", message[:60], str(count)) for (code, message), count in result.counts.reasons.most_common(5)

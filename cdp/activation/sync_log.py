@@ -15,6 +15,16 @@ A sync sends one segment's audience (cdp.activation.audience: marketable members
 
 The state is keyed by destination (``marketo``, ``marketo-csv``, ...) and target (the list name, the file path),
 and members by their email key (trimmed, lower-case), as every destination matches people by address.
+
+**Entry requests.** A destination may follow its changes with a request for the members who just entered its
+audience (a Marketo list: a smart campaign, ``EntryRequest``). The requests are logged in the same table and run,
+under the request's own destination and target (``marketo-campaign``, the campaign id), operation ``added`` meaning
+*requested*; the state queries filter by destination and target, so these rows are never taken for a list's. A
+member is *due* a request when they are on the list (their latest successful list operation is an add) and no
+successful request is recorded at or after their *entry*: their first successful add since their latest successful
+removal (``REQUESTS_DUE_QUERY``). So a member is requested once per entry into the audience: a rerun or a full
+resync requests nobody again, leaving and re-entering does, and a request that failed or was never made (the run
+stopped) is made by the next run, while a member whose add failed is not on the list and is not requested.
 """
 
 from __future__ import annotations
@@ -40,8 +50,8 @@ MEMBERS_TABLE = f"{STATE_SCHEMA}.activation_sync_members"
 
 ADDED, REMOVED = "added", "removed"
 SUCCEEDED, FAILED = "succeeded", "failed"
-RUN_RUNNING, RUN_SUCCEEDED, RUN_PARTIAL, RUN_STOPPED, RUN_FAILED, RUN_INTERRUPTED = (
-    "running", "succeeded", "partial", "stopped", "failed", "interrupted",
+RUN_RUNNING, RUN_SUCCEEDED, RUN_PARTIAL, RUN_STOPPED, RUN_FAILED, RUN_INTERRUPTED, RUN_REFUSED = (
+    "running", "succeeded", "partial", "stopped", "failed", "interrupted", "refused",
 )
 
 STATE_DDL = (
@@ -80,6 +90,9 @@ STATE_DDL = (
         destination_member_id varchar,
         recorded_at timestamp not null
     )""",
+    # entry requests (a Marketo smart campaign), counted apart from the list's adds; added to older logs
+    f"alter table {RUNS_TABLE} add column if not exists requested_count bigint",
+    f"alter table {RUNS_TABLE} add column if not exists request_failed_count bigint",
 )
 
 # The members a destination holds according to the log: each address's latest successful operation is an add.
@@ -98,6 +111,50 @@ select email_key, person_id, destination_member_id
 from latest
 where recency = 1 and operation = ?
 order by email_key
+"""
+
+
+# The members due an entry request (see the module's docstring): on the list, with no successful request for the
+# request's destination and target at or after their entry (ties count as on the list, as in SYNCED_STATE_QUERY).
+REQUESTS_DUE_QUERY = f"""
+with list_operations as (
+    select email_key, person_id, operation, destination_member_id, recorded_at
+    from {MEMBERS_TABLE}
+    where destination = $list_destination and destination_target = $list_target and status = 'succeeded'
+),
+
+last_removals as (
+    select email_key, max(recorded_at) as removed_at
+    from list_operations
+    where operation = 'removed'
+    group by email_key
+),
+
+entries as (
+    select
+        a.email_key,
+        min(a.recorded_at) as entered_at,
+        arg_max(a.person_id, a.recorded_at) as person_id,
+        arg_max(a.destination_member_id, a.recorded_at) as destination_member_id
+    from list_operations as a
+    left join last_removals as r on r.email_key = a.email_key
+    where a.operation = 'added' and (r.removed_at is null or a.recorded_at >= r.removed_at)
+    group by a.email_key
+),
+
+requests as (
+    select email_key, max(recorded_at) as requested_at
+    from {MEMBERS_TABLE}
+    where destination = $request_destination and destination_target = $request_target and status = 'succeeded'
+        and operation = 'added'
+    group by email_key
+)
+
+select e.email_key, e.person_id, e.destination_member_id
+from entries as e
+left join requests as q on q.email_key = e.email_key
+where (q.requested_at is null or q.requested_at < e.entered_at) and e.destination_member_id is not null
+order by e.email_key
 """
 
 
@@ -123,8 +180,20 @@ class SyncedMember:
 
 
 @dataclass(frozen=True)
+class EntryRequest:
+    """A request a destination sends once per member's entry into its audience, after its changes (a Marketo smart
+    campaign); logged under its own ``destination`` and ``target`` (``marketo-campaign``, the campaign id)."""
+
+    destination: str
+    target: str
+    description: str  # for the reports: "Marketo smart campaign 1234"
+
+
+@dataclass(frozen=True)
 class SyncPlan:
-    """What a run will send: members to add (new, or failed last time) and to remove, and who stays as is."""
+    """What a run will send: members to add (new, or failed last time) and to remove, and who stays as is; with an
+    entry request, the members due one from earlier runs (``to_request``) and the keys of ``to_add`` whose
+    successful add is an entry (``entering``: with a full resync, ``to_add`` also holds members already synced)."""
 
     destination: str
     target: str
@@ -133,10 +202,18 @@ class SyncPlan:
     to_remove: list[SyncedMember]
     unchanged: int
     full_resync: bool = False
+    request: EntryRequest | None = None
+    to_request: list[SyncedMember] = field(default_factory=list)
+    entering: frozenset[str] = frozenset()
 
     @property
     def mode(self) -> str:
         return "full_resync" if self.full_resync else "incremental"
+
+    @property
+    def requests_planned(self) -> int:
+        """Entry requests the run makes if every add succeeds (0 without an entry request)."""
+        return len(self.to_request) + len(self.entering) if self.request is not None else 0
 
 
 def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: str) -> list[SyncedMember]:
@@ -147,17 +224,36 @@ def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: 
     return [SyncedMember(*row) for row in rows]
 
 
+def read_requests_due(
+    con: duckdb.DuckDBPyConnection, destination: str, target: str, request: EntryRequest
+) -> list[SyncedMember]:
+    """The members on ``destination``/``target`` due ``request`` (REQUESTS_DUE_QUERY), by the destination member id
+    of their latest successful add (members without one cannot be requested and are left out)."""
+    if not _state_tables_exist(con):
+        return []
+    rows = con.execute(REQUESTS_DUE_QUERY, {
+        "list_destination": destination, "list_target": target,
+        "request_destination": request.destination, "request_target": request.target,
+    }).fetchall()
+    return [SyncedMember(*row) for row in rows]
+
+
 def plan_sync(
-    audience: Audience, synced: Sequence[SyncedMember], destination: str, target: str, *, full_resync: bool = False
+    audience: Audience, synced: Sequence[SyncedMember], destination: str, target: str, *, full_resync: bool = False,
+    request: EntryRequest | None = None, due: Sequence[SyncedMember] = (),
 ) -> SyncPlan:
     """Diff the audience against the synced state. With ``full_resync`` every member is sent again; leavers are
-    removed either way."""
+    removed either way. With an entry ``request``, the members ``due`` one (read_requests_due) who are still in
+    the audience are requested, and so are the members this run adds who were not synced."""
     current = {member.key: member for member in audience.members}
     synced_keys = {member.email_key for member in synced}
     to_add = [m for key, m in current.items() if full_resync or key not in synced_keys]
     to_remove = [m for m in synced if m.email_key not in current]
     unchanged = 0 if full_resync else len(current.keys() & synced_keys)
-    return SyncPlan(destination, target, audience, to_add, to_remove, unchanged, full_resync)
+    to_request = [m for m in due if m.email_key in current] if request is not None else []
+    entering = frozenset(m.key for m in to_add if m.key not in synced_keys) if request is not None else frozenset()
+    return SyncPlan(destination, target, audience, to_add, to_remove, unchanged, full_resync, request, to_request,
+                    entering)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -183,20 +279,35 @@ class MemberOutcome:
     reason_code: str | None = None
     reason_message: str | None = None
     destination_member_id: str | None = None
+    request: bool = False  # the plan's entry request (operation added: requested), logged under its destination
 
 
 @dataclass
 class RunCounts:
+    """A run's outcomes: ``added``, ``removed`` and ``failed`` count the destination's own operations (the
+    list's), ``requested`` and ``request_failed`` the entry requests, never counted as adds."""
+
     added: int = 0
     removed: int = 0
     failed: int = 0
-    reasons: Counter = field(default_factory=Counter)  # (code, message) of failures -> members
+    requested: int = 0
+    request_failed: int = 0
+    reasons: Counter = field(default_factory=Counter)  # (code, message) of failures, requests too -> members
+
+    @property
+    def failures(self) -> int:
+        """Every failed outcome, operations and requests: the next run retries them all."""
+        return self.failed + self.request_failed
 
     def count(self, outcomes: Sequence[MemberOutcome]) -> None:
         for outcome in outcomes:
             if outcome.status == FAILED:
-                self.failed += 1
                 self.reasons[(outcome.reason_code or "", outcome.reason_message or "")] += 1
+            if outcome.request:
+                self.requested += outcome.status != FAILED
+                self.request_failed += outcome.status == FAILED
+            elif outcome.status == FAILED:
+                self.failed += 1
             elif outcome.operation == ADDED:
                 self.added += 1
             else:
@@ -245,15 +356,24 @@ class SyncLog:
             ),
         ])
 
+    def _logged_under(self, outcome: MemberOutcome) -> tuple[str, str]:
+        """The destination and target an outcome is logged under: the entry request's for a request."""
+        if not outcome.request:
+            return self.plan.destination, self.plan.target
+        if self.plan.request is None:
+            raise SyncError("the destination sent an entry request that its plan does not have")
+        return self.plan.request.destination, self.plan.request.target
+
     def record(self, outcomes: Sequence[MemberOutcome]) -> None:
         """Store the outcomes of one batch (the synced state moves on for those that succeeded)."""
         if not outcomes:
             return
         plan = self.plan
+        where = [self._logged_under(o) for o in outcomes]
         columns = {  # one list per column, inserted with unnest: one statement whatever the number of members
             "run_id": [self.run_id] * len(outcomes),
-            "destination": [plan.destination] * len(outcomes),
-            "destination_target": [plan.target] * len(outcomes),
+            "destination": [destination for destination, _ in where],
+            "destination_target": [target for _, target in where],
             "segment_name": [plan.audience.segment] * len(outcomes),
             "email_key": [o.email_key for o in outcomes],
             "person_id": [o.person_id for o in outcomes],
@@ -277,9 +397,10 @@ class SyncLog:
         finished_at = _now()
         self._execute([(
             f"update {RUNS_TABLE} set status = ?, finished_at = ?, added_count = ?, removed_count = ?,"
-            " unchanged_count = ?, failed_count = ?, not_attempted_count = ?, message = ? where run_id = ?",
+            " unchanged_count = ?, failed_count = ?, not_attempted_count = ?, message = ?, requested_count = ?,"
+            " request_failed_count = ? where run_id = ?",
             [status, finished_at, counts.added, counts.removed, plan.unchanged, counts.failed, not_attempted, message,
-             self.run_id],
+             counts.requested, counts.request_failed, self.run_id],
         )])
         return SyncResult(self.run_id, plan, status, counts, not_attempted, message,
                           (finished_at - self.started_at).total_seconds())
@@ -294,6 +415,7 @@ class SyncResult:
     not_attempted: int
     message: str | None
     seconds: float
+    alerts: tuple = ()  # cdp.activation.alerts.Alert raised by the run
 
 
 def chunks(items: Sequence, size: int) -> Iterator[Sequence]:

@@ -1,10 +1,15 @@
 """A fake Marketo instance on localhost, for the sync demo (make demo-sync) and the tests.
 
-It keeps leads and static lists in memory (optionally in a JSON file, so that it outlives one process) and answers
-the calls the client (cdp.activation.destinations.marketo_api) makes the way Marketo does: HTTP 200 with
-``success: false`` and a string error code for errors, per-record results for leads and list members. It checks
-the client credentials and the bearer token. Failures can be injected (``fail_next``) to watch retries, quota stops
-and reruns.
+It keeps leads, static lists and smart campaigns in memory (optionally in a JSON file, so that it outlives one
+process) and answers the calls the client (cdp.activation.destinations.marketo_api) makes the way Marketo does:
+HTTP 200 with ``success: false`` and a string error code for errors, per-record results for leads and list members,
+one answer per call for a campaign request. It checks the client credentials and the bearer token. Failures can be
+injected (``fail_next``) to watch retries, quota stops and reruns.
+
+Smart campaigns are known by id (``add_campaign``; a campaign that is not requestable answers 1003, an unknown id
+610, more than 100 leads 1003) and every request they accept is recorded, in order (``campaign_requests``,
+``requested_leads``, ``requested_emails``). An injected failure (``fail_next("/trigger.json", "1003")``) is not
+recorded, as Marketo refused the call.
 
     python scripts/fake_marketo.py --port 8765        # then MARKETO_BASE_URL=http://127.0.0.1:8765
 
@@ -23,14 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from cdp_dev.fakes.server import RunningFake
 
 DEMO_CLIENT_ID = "cdp-demo"
 DEMO_CLIENT_SECRET = "cdp-demo-secret"
 TOKEN_TTL_S = 3600
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIST_PATH = re.compile(r"^/rest/v1/lists/(\d+)/leads\.json$")
+CAMPAIGN_PATH = re.compile(r"^/rest/v1/campaigns/(\d+)/trigger\.json$")
+MAX_CAMPAIGN_LEADS = 100
 
 
 @dataclass
@@ -47,16 +55,22 @@ class FakeMarketoState:
     lists: dict[int, dict] = field(default_factory=dict)  # id -> {"name", "folder", "members": [lead ids]}
     next_lead_id: int = 1001
     next_list_id: int = 2001
+    campaigns: dict[int, dict] = field(default_factory=dict)  # id -> {"name", "requestable"}
+    campaign_requests: list[tuple[int, list[int]]] = field(default_factory=list)  # (campaign id, lead ids) per call
 
     def to_json(self) -> dict:
         return {"leads": {str(k): v for k, v in self.leads.items()},
                 "lists": {str(k): v for k, v in self.lists.items()},
-                "next_lead_id": self.next_lead_id, "next_list_id": self.next_list_id}
+                "next_lead_id": self.next_lead_id, "next_list_id": self.next_list_id,
+                "campaigns": {str(k): v for k, v in self.campaigns.items()},
+                "campaign_requests": [[campaign_id, ids] for campaign_id, ids in self.campaign_requests]}
 
     @classmethod
     def from_json(cls, data: dict) -> FakeMarketoState:
         return cls({int(k): v for k, v in data["leads"].items()}, {int(k): v for k, v in data["lists"].items()},
-                   data["next_lead_id"], data["next_list_id"])
+                   data["next_lead_id"], data["next_list_id"],
+                   {int(k): v for k, v in data.get("campaigns", {}).items()},  # files written before campaigns
+                   [(int(campaign_id), list(ids)) for campaign_id, ids in data.get("campaign_requests", [])])
 
 
 def _error(code: str, message: str) -> dict:
@@ -97,6 +111,29 @@ class FakeMarketo:
         """Every token issued so far is expired from now on (the next call gets 602)."""
         self.tokens = {token: 0.0 for token in self.tokens}
 
+    def add_campaign(self, campaign_id: int, name: str, requestable: bool = True) -> None:
+        """Know the smart campaign ``campaign_id`` (again: change it). Requesting one that is not requestable (no
+        "Campaign is Requested" trigger, or not active) answers 1003."""
+        self.state.campaigns[int(campaign_id)] = {"name": name, "requestable": requestable}
+
+    def campaign_requests(self, campaign_id: int) -> list[list[int]]:
+        """The lead ids of each accepted request of the campaign, one list per call, in order."""
+        return [ids for requested, ids in self.state.campaign_requests if requested == int(campaign_id)]
+
+    def requested_leads(self, campaign_id: int) -> list[int]:
+        """Every lead id the campaign was requested for, in order (repeated if requested again)."""
+        return [lead_id for ids in self.campaign_requests(campaign_id) for lead_id in ids]
+
+    def requested_emails(self, campaign_id: int) -> list[str]:
+        """The emails of ``requested_leads`` (in order, repeats kept)."""
+        return [self.state.leads.get(lead_id, {}).get("email", f"lead {lead_id}")
+                for lead_id in self.requested_leads(campaign_id)]
+
+    def lead_id(self, email: str) -> int | None:
+        """The id of the lead with this email (any case), None if there is none."""
+        return next((lead_id for lead_id, lead in self.state.leads.items()
+                     if str(lead.get("email", "")).lower() == email.lower()), None)
+
     def list_members(self, name: str) -> list[str]:
         """The emails of the static list called ``name``, sorted (empty if there is no such list)."""
         for static_list in self.state.lists.values():
@@ -130,7 +167,9 @@ class FakeMarketo:
     def _dispatch(self, request: Request) -> tuple[int, dict]:
         path = request.path
         if path == "/fake/state.json":
-            return 200, {"lists": {v["name"]: self.list_members(v["name"]) for v in self.state.lists.values()}}
+            return 200, {"lists": {v["name"]: self.list_members(v["name"]) for v in self.state.lists.values()},
+                         "campaigns": {str(k): {**v, "requested": self.requested_emails(k)}
+                                       for k, v in self.state.campaigns.items()}}
         injected = self._injected_code(path)
         if injected == "500":
             return 500, {"error": "internal"}
@@ -154,6 +193,9 @@ class FakeMarketo:
         if match and request.method in ("POST", "DELETE"):
             ids = [int(entry["id"]) for entry in request.get_json().get("input", [])]
             return 200, self._membership(int(match.group(1)), ids, add=request.method == "POST")
+        match = CAMPAIGN_PATH.match(path)
+        if match and request.method == "POST":
+            return 200, self._request_campaign(int(match.group(1)), request.get_json())
         return 404, {"error": f"no such endpoint {request.method} {path}"}
 
     def _token(self, request: Request, injected: str | None) -> tuple[int, dict]:
@@ -237,32 +279,23 @@ class FakeMarketo:
         return _ok(results)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No access log: the token request's query string holds the client secret."""
+    def _request_campaign(self, campaign_id: int, body: dict) -> dict:
+        """Request Campaign: one answer for the call; an accepted call is recorded."""
+        campaign = self.state.campaigns.get(campaign_id)
+        if campaign is None:
+            return _error("610", "Requested resource not found")
+        if not campaign["requestable"]:
+            return _error("1003", f"Trigger campaign '{campaign['name']}' is not requestable or not active")
+        leads = ((body or {}).get("input") or {}).get("leads") or []
+        if not leads:
+            return _error("1003", "leads is required")
+        if len(leads) > MAX_CAMPAIGN_LEADS:
+            return _error("1003", f"Lead count exceeds {MAX_CAMPAIGN_LEADS}")
+        self.state.campaign_requests.append((campaign_id, [int(lead["id"]) for lead in leads]))
+        return _ok([{"id": campaign_id}])
 
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
 
-
-class RunningFakeMarketo:
+class RunningFakeMarketo(RunningFake):
     """A FakeMarketo served on 127.0.0.1 in a background thread; ``base_url`` is its MARKETO_BASE_URL."""
 
-    def __init__(self, fake: FakeMarketo, port: int = 0) -> None:
-        self.fake = fake
-        self._server: BaseWSGIServer = make_server("127.0.0.1", port, fake, threaded=True,
-                                                  request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-marketo", daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def __enter__(self) -> RunningFakeMarketo:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
+    thread_name = "fake-marketo"

@@ -7,7 +7,10 @@ records each batch in the sync log as it comes back, so a run stopped half-way k
 sends the rest. A destination is one of two kinds:
 
 * BatchDestination: an API that takes members a batch at a time (a Marketo static list): implement ``session``,
-  ``add`` and ``remove``; ``send`` sends the adds, then the removes, ``batch_size`` members per call;
+  ``add`` and ``remove``; ``send`` sends the adds, then the removes, ``batch_size`` members per call, then, for a
+  destination with an ``entry_request`` (a Marketo smart campaign), ``request`` for the members who entered the
+  audience (the plan's ``to_request``, due from earlier runs by the sync log, and this run's successful adds of
+  members not synced before): once per entry, whatever the reruns;
 * a destination that writes the whole audience at once (a file) implements ``send`` itself and yields every
   outcome in one batch.
 
@@ -25,8 +28,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from cdp.activation.audience import AudienceMember
-from cdp.activation.sync_log import MemberOutcome, SyncedMember, SyncPlan, chunks
+from cdp.activation.audience import Audience, AudienceMember
+from cdp.activation.sync_log import ADDED, SUCCEEDED, EntryRequest, MemberOutcome, SyncedMember, SyncPlan, chunks
 
 
 class DestinationError(Exception):
@@ -66,8 +69,18 @@ class Destination(ABC):
     def check_configured(self) -> None:
         """Raise DestinationNotConfigured when this environment cannot send (checked before a run is logged)."""
 
+    def warnings(self, audience: Audience) -> list[str]:
+        """What the user should know before relying on this destination with ``audience`` (one line each): none
+        by default; LinkedIn warns about an audience under its campaign minimum."""
+        return []
+
     def file_path(self, segment: str) -> Path | None:
         """The file the destination writes for ``segment`` (as the user gave its folder), None if it sends to an API."""
+        return None
+
+    def entry_request(self) -> EntryRequest | None:
+        """The request the destination sends once per member's entry into its audience, after its changes (a
+        Marketo smart campaign), None if it sends none. The run plans it from the sync log (cdp.activation.sync)."""
         return None
 
     @abstractmethod
@@ -95,12 +108,24 @@ class BatchDestination(Destination):
         """Remove one batch of members that were added by earlier runs; one outcome (operation ``removed``) per
         member."""
 
+    def request(self, session: Any, members: Sequence[SyncedMember]) -> Iterator[Sequence[MemberOutcome]]:
+        """Send the entry request for members on the destination (``destination_member_id`` set); yield one outcome
+        per member (``request=True``, operation ``added``) batch by batch. Only a destination with an
+        ``entry_request`` is asked."""
+        raise NotImplementedError(f"{type(self).__name__} has no entry request")
+
     def send(self, plan: SyncPlan) -> Iterator[Sequence[MemberOutcome]]:
         with self.session() as session:
+            entered: list[SyncedMember] = []  # this run's successful adds that are entries: requested below
             for batch in chunks(plan.to_add, self.batch_size):
-                yield self.add(session, batch)
+                outcomes = self.add(session, batch)
+                entered += [SyncedMember(o.email_key, o.person_id, o.destination_member_id) for o in outcomes
+                            if o.operation == ADDED and o.status == SUCCEEDED and o.email_key in plan.entering]
+                yield outcomes
             for batch in chunks(plan.to_remove, self.batch_size):
                 yield self.remove(session, batch)
+            if plan.request is not None and (plan.to_request or entered):
+                yield from self.request(session, [*plan.to_request, *entered])
 
 
 Factory = Callable[[str, Mapping[str, Any]], Destination]

@@ -1,4 +1,4 @@
-"""A small, synchronous client for the Marketo REST API (leads, static lists).
+"""A small, synchronous client for the Marketo REST API (leads, static lists, smart campaign requests).
 
 Use it as::
 
@@ -8,6 +8,7 @@ Use it as::
         list_id = client.ensure_static_list("CDP - upsell", folder_id=12)
         results = client.upsert_leads([{"email": "ann@acme.example", "firstName": "Ann"}])
         client.add_to_list(list_id, [r.lead_id for r in results if r.lead_id is not None])
+        client.request_campaign(1234, [r.lead_id for r in results if r.lead_id is not None])
 
 What it takes care of:
 
@@ -20,7 +21,8 @@ What it takes care of:
   retried with exponential backoff; 607 (daily quota) raises ``MarketoQuotaExceeded``; 603/609/610/612
   raise ``MarketoFatalError`` at once; any other code raises ``MarketoError``;
 * the rate limit: at most ``calls_per_window`` calls (identity calls included) in any 20 s window;
-* batching: at most 300 records per call, results returned in input order.
+* batching: at most 300 records per call, results returned in input order; at most 100 leads per smart
+  campaign request (``CAMPAIGN_BATCH_SIZE``).
 
 The clock and the sleep function are injectable, so tests run without waiting.
 """
@@ -46,6 +48,8 @@ ENV_CLIENT_ID = "MARKETO_CLIENT_ID"
 ENV_CLIENT_SECRET = "MARKETO_CLIENT_SECRET"
 
 BATCH_SIZE = 300
+# Marketo's limit of leads in one Request Campaign call (POST /rest/v1/campaigns/{id}/trigger.json).
+CAMPAIGN_BATCH_SIZE = 100
 RATE_WINDOW_S = 20.0
 DEFAULT_CALLS_PER_WINDOW = 50
 MAX_CALLS_PER_WINDOW = 100
@@ -375,6 +379,19 @@ class MarketoClient:
                 code, message = _first_reason(entry)
                 results.append(ListMemberResult(int(lead_id), str(entry.get("status", "")), code, message))
         return results
+
+    # -- smart campaigns -----------------------------------------------------------------------
+
+    def request_campaign(self, campaign_id: int, lead_ids: Sequence[int]) -> None:
+        """Request the smart campaign ``campaign_id`` for leads (its smart list must have the trigger "Campaign is
+        Requested" from the Web Service API), ``CAMPAIGN_BATCH_SIZE`` per call. Marketo answers for a call as a
+        whole: an error raises like any call's (e.g. 1003, campaign not requestable or not active; 610, no such
+        campaign), the calls before it having been made, so a caller that records outcomes passes at most
+        ``CAMPAIGN_BATCH_SIZE`` ids at a time."""
+        for batch in _chunks([int(lead_id) for lead_id in lead_ids], CAMPAIGN_BATCH_SIZE):
+            body = self._request("POST", f"/rest/v1/campaigns/{int(campaign_id)}/trigger.json",
+                                 json={"input": {"leads": [{"id": lead_id} for lead_id in batch]}})
+            log.debug("campaign %s requested for %d lead(s): %s", campaign_id, len(batch), body.get("result"))
 
     # -- plumbing ----------------------------------------------------------------------------
 
