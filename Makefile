@@ -25,10 +25,10 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments docs clean
+.PHONY: help install install-spark demo demo-sync build export report report-screenshot run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments docs clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 # The project itself (pyproject.toml: packages cdp and cdp_dev, the cdp-* commands) goes in editable, after the pins
 # and without downloading anything more (its build backend, setuptools, is one of the pins).
@@ -48,9 +48,10 @@ $(SPARK_INSTALLED): requirements-spark.txt $(INSTALLED)
 
 install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spark, pyspark) into .venv
 
-demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export the upsell audience and show it
+demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export the upsell audience and show it, write the report
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
+	$(BIN)/python scripts/report.py --out $(OUT)
 
 demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added (and a campaign requested), later removed
 	$(BIN)/python scripts/demo_sync.py
@@ -72,12 +73,28 @@ bench: install  ## benchmark at BENCH_ACCOUNTS=100000 (data cached in warehouse/
 export: install  ## write the upsell audience's Marketo import file to $(OUT)/
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
 
+report: install  ## write the audience report, one page that needs no network, to $(OUT)/report.html
+	$(BIN)/python scripts/report.py --out $(OUT)
+
+# The README's picture of the report: its first screen on the demo, in Debian's headless Chromium (a throwaway
+# profile; no network needed: the page inlines everything).
+CHROMIUM ?= /usr/bin/chromium
+report-screenshot: demo  ## regenerate docs/report.png, the report's first screen on the demo (1200 x 900)
+	@mkdir -p docs target
+	profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$$profile" \
+		--window-size=1200,900 --screenshot=$(CURDIR)/docs/report.png "file://$(abspath $(OUT))/report.html" \
+		> target/report-screenshot.log 2>&1 || { cat target/report-screenshot.log; exit 1; }
+	@echo "screenshot: docs/report.png ($$(stat -c %s docs/report.png) bytes)"
+
 test: install test-build conventions lint pytest  ## everything the project checks
 
 test-build: install  ## fresh warehouse: seed the demo, build all models, run data and unit tests
 	$(BIN)/python -m cdp.cli.segments --check
 	rm -f $(TEST_WAREHOUSE) $(TEST_WAREHOUSE).wal
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt build --full-refresh
+	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt compile --select "resource_type:analysis"
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt source freshness
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt parse --show-all-deprecations --no-partial-parse | tee target/parse.log
 	! grep -qi "deprecat" target/parse.log
@@ -88,12 +105,12 @@ conventions: install  ## check the dbt layer conventions on target/manifest.json
 
 # The dbt templater compiles each model against the warehouse (staging reads the raw tables' columns), so lint
 # runs on the warehouse test-build made. A model sqlfluff could not compile is a failure, not a skip.
-lint: install  ## sqlfluff lint of models and macros
-	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/sqlfluff lint models macros 2>&1 | tee target/lint.log
+lint: install  ## sqlfluff lint of models, macros and analyses
+	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/sqlfluff lint models macros analyses 2>&1 | tee target/lint.log
 	! grep -E "Skipped file .* (fatal|error)" target/lint.log
 
 pytest: install  ## Python tests: loader, export, end to end on fresh temporary warehouses
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The tests not marked dbt (pytest.ini): no dbt build, no dbt run; for the edit-test loop. Two workers (pytest-xdist),
 # one test file each at a time, so a file's fixtures are built once.
@@ -128,8 +145,11 @@ segments: install  ## regenerate the segment registry and the segments' yml from
 raw-contract-macro: install  ## regenerate macros/staging/raw_contract_columns.sql after editing a _<source>__sources.yml
 	$(BIN)/python -m cdp.cli.raw_contract_macro
 
-docs: install  ## generate the dbt docs site into target/
-	$(BIN)/dbt docs generate
+# The docs of the warehouse `make demo` (or `make build`) filled, as one page with the manifest and the catalog inside
+# that opens from disk with no network (cdp_dev/docs_site.py; tests/test_docs.py opens it in headless Chromium).
+docs: install $(SEGMENT_REGISTRY)  ## the dbt docs site as one page that needs no network; prints its path
+	$(BIN)/dbt docs generate --static
+	$(BIN)/python -m cdp_dev.docs_site target
 
 clean:  ## remove build output (keeps .venv and the demo warehouse)
 	rm -rf target logs $(OUT) $(TEST_WAREHOUSE) warehouse/spark warehouse/spark-reference.duckdb

@@ -10,7 +10,8 @@ A cycle (``run_cycle``) is safe to run twice at once and safe to kill at any poi
 * the build selects every loaded batch not yet built (``built_at`` is null in the ledger), so a failed or killed
   build is redone by the next cycle; models are replaced in transactions, so the DuckDB file stays consistent;
 * activation diffs each destination against its sync log (cdp.activation.sync_log): an interrupted sync is
-  finished next time.
+  finished next time;
+* with ``report``, the audience report (cdp.report) is written last, into the out folder, replaced atomically.
 
 Which segments go where is declared in each segment's file, in the ``activation`` of macro segment
 (models/segments/seg_*.sql), for example ``[{'format': 'marketo', 'list_name': 'CDP - Upsell'},
@@ -37,7 +38,7 @@ from cdp.activation.destinations.base import Destination, DestinationError, Dest
 from cdp.activation.sync import run
 from cdp.activation.sync_log import RUN_SUCCEEDED, RUNS_TABLE
 from cdp.text_table import format_table
-from cdp.warehouse.connection import PROJECT_ROOT, connect, exclusive_lock, table_exists
+from cdp.warehouse.connection import PROJECT_ROOT, WarehouseError, connect, exclusive_lock, table_exists
 from cdp.warehouse.dbt_runner import run_dbt
 from cdp.warehouse.loader import BATCHES_TABLE, LoadError, batch_loaded, load
 
@@ -330,23 +331,40 @@ def activate(warehouse: str | None, target_path: str, out_dir: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
+# Report
+
+
+def refresh_report(warehouse: str | None, out_dir: str) -> str:
+    """Write the audience report into ``out_dir`` (cdp.report); PipelineError when it cannot."""
+    from cdp.report import ReportError, write_report  # imported here: Plotly loads only for cycles with --report
+
+    try:
+        written = write_report(out_dir, warehouse)
+    except (ReportError, WarehouseError, OSError) as error:
+        raise PipelineError(f"report: {error}") from error
+    return f"{written.path} ({written.size_bytes / 1_000_000:.1f} MB, {written.charts} charts)"
+
+
+# ----------------------------------------------------------------------------------------------
 # A cycle
 
 
 def run_cycle(drop: Path, warehouse: str | None = None, dbt_vars: str | None = None, target_path: str = "target",
-              out_dir: str = "out", wait: bool = False) -> CycleReport:
-    """Load, build, activate, under the pipeline lock. Raises cdp.warehouse.connection.LockBusy if a cycle is
-    running and ``wait`` is false."""
-    report = CycleReport()
+              out_dir: str = "out", wait: bool = False, report: bool = False) -> CycleReport:
+    """Load, build, activate and, with ``report``, write the audience report, under the pipeline lock. Raises
+    cdp.warehouse.connection.LockBusy if a cycle is running and ``wait`` is false."""
+    cycle = CycleReport()
     with exclusive_lock("pipeline", warehouse, wait=wait):
         def do_load() -> str:
             batches, rows = load_batches(drop, warehouse)
-            report.batch = ", ".join(batches) or None
+            cycle.batch = ", ".join(batches) or None
             return f"{len(batches)} batch(es), {rows:,} rows" if batches else "no new files"
 
-        if _timed(report, "load", do_load) is None:
-            return report
-        if _timed(report, "build", lambda: build(warehouse, dbt_vars, target_path)) is None:
-            return report
-        _timed(report, "activate", lambda: activate(warehouse, target_path, out_dir))
-    return report
+        if _timed(cycle, "load", do_load) is None:
+            return cycle
+        if _timed(cycle, "build", lambda: build(warehouse, dbt_vars, target_path)) is None:
+            return cycle
+        _timed(cycle, "activate", lambda: activate(warehouse, target_path, out_dir))
+        if report:  # after activation, whatever it did: the report shows the syncs that failed too
+            _timed(cycle, "report", lambda: refresh_report(warehouse, out_dir))
+    return cycle

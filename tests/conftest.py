@@ -8,10 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from browser import Browser, launch_browser, missing_browser
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -75,6 +78,16 @@ def demo_as_raw_files(target: Path, tables: set[str] | None = None) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (tests/browser.py) for the tests marked browser; a test fails, never skips, without it."""
+    problem = missing_browser()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    with launch_browser() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

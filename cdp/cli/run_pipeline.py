@@ -1,7 +1,7 @@
 """scripts/run_pipeline.py (cdp-run-pipeline): run the platform on a schedule (cdp.pipeline): load new files from a
 drop folder, build what they affect, activate what changed.
 
-    python scripts/run_pipeline.py --drop DIR [--vars JSON] [--every 5m]
+    python scripts/run_pipeline.py --drop DIR [--vars JSON] [--every 5m] [--report]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ each cycle:
   2. build  dbt build of what the new rows affect, plus the time-dependent models (traits and segments)
   3. activate  every destination declared in a segment's activation (macro segment) whose segment changed or whose last
             sync did not finish (Marketo needs MARKETO_BASE_URL, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET)
+  4. report  with --report: the audience report, written to OUT/report.html (see scripts/report.py)
 
 Only one cycle runs per warehouse: a second one exits (status 75) or, with --wait, waits. A cycle killed at any
 point is finished by the next one.
@@ -48,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warehouse", metavar="PATH",
                         help=f"DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
     parser.add_argument("--out", metavar="DIR", default="out",
-                        help="where file destinations write (default: %(default)s/)")
+                        help="where file destinations write, and --report the report (default: %(default)s/)")
+    parser.add_argument("--report", action="store_true",
+                        help="refresh the audience report (--out/report.html) at the end of each cycle")
     parser.add_argument("--target-path", metavar="DIR", default="target",
                         help="dbt's target folder (default: %(default)s/)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step's details to stderr")
@@ -67,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         while True:
             started = time.monotonic()
             try:
-                report = run_cycle(args.drop, args.warehouse, args.dbt_vars, args.target_path, args.out, args.wait)
+                report = run_cycle(args.drop, args.warehouse, args.dbt_vars, args.target_path, args.out, args.wait,
+                                   report=args.report)
             except LockBusy as error:
                 print(f"error: {error}", file=sys.stderr)
                 return EXIT_BUSY
