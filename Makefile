@@ -25,7 +25,7 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export report report-screenshot run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments docs clean
+.PHONY: help install install-spark demo demo-sync build export report report-screenshot run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments train-matching matching-quality docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -92,6 +92,7 @@ test: install test-build conventions lint pytest  ## everything the project chec
 
 test-build: install  ## fresh warehouse: seed the demo, build all models, run data and unit tests
 	$(BIN)/python -m cdp.cli.segments --check
+	$(BIN)/python -m cdp_dev.matching.compile --check
 	rm -f $(TEST_WAREHOUSE) $(TEST_WAREHOUSE).wal
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt build --full-refresh
 	CDP_DUCKDB_PATH=$(TEST_WAREHOUSE) $(BIN)/dbt compile --select "resource_type:analysis"
@@ -141,6 +142,24 @@ $(SEGMENT_REGISTRY): $(wildcard models/segments/seg_*.sql) | $(INSTALLED)
 segments: install  ## regenerate the segment registry and the segments' yml from models/segments/seg_*.sql
 	$(BIN)/python -m cdp.cli.segments
 	@touch $(SEGMENT_REGISTRY)
+
+# The matching models (README "Account matching"): Splink trains them on a generated set (or WAREHOUSE=path), writes
+# matching/*_match_model.json, compiles macros/matching/*_match_model.sql and draws docs/matching_weights.png.
+train-matching: install  ## train the account and lead-to-account matching models with Splink (artefacts, macros, chart)
+	$(BIN)/python scripts/train_matching.py $(if $(WAREHOUSE),--warehouse $(WAREHOUSE))
+
+# Precision and recall of account matching where the MDM is silent, against the truth the generator plants, on a
+# generated set in a warehouse of its own (README "Account matching").
+MATCHING_ACCOUNTS ?= 5000
+MATCHING_DIR := warehouse/matching
+matching-quality: install $(SEGMENT_REGISTRY)  ## account matching precision and recall on generated data (MATCHING_ACCOUNTS=5000)
+	rm -rf $(MATCHING_DIR) && mkdir -p $(MATCHING_DIR)
+	$(BIN)/python scripts/generate_data.py --accounts $(MATCHING_ACCOUNTS) --seed 1 --out $(MATCHING_DIR)/data \
+		--truth $(MATCHING_DIR)/truth.csv
+	CDP_DUCKDB_PATH=$(MATCHING_DIR)/cdp.duckdb $(BIN)/python scripts/load_raw.py $(MATCHING_DIR)/data
+	CDP_DUCKDB_PATH=$(MATCHING_DIR)/cdp.duckdb $(BIN)/dbt build --exclude tag:demo --exclude-resource-type unit_test \
+		--target-path $(MATCHING_DIR)/target
+	CDP_DUCKDB_PATH=$(MATCHING_DIR)/cdp.duckdb $(BIN)/python scripts/matching_quality.py --truth $(MATCHING_DIR)/truth.csv
 
 raw-contract-macro: install  ## regenerate macros/staging/raw_contract_columns.sql after editing a _<source>__sources.yml
 	$(BIN)/python -m cdp.cli.raw_contract_macro

@@ -46,6 +46,8 @@ NAMING_EXCEPTIONS: dict[str, str] = {
     "person_traits": "public mart segments are defined on (README, Segments): one wide row of facts per person as of "
                      "as_of, read by every person segment and scripts/explain.py",
     "account_traits": "public mart account segments are defined on: one wide row of facts per account as of as_of",
+    "account_match_review": "public work list data stewards query (README, Identity resolution): pairs of account "
+                            "records with the evidence for each field, neither a dimension nor an event fact",
     "data_quality_issues": "public data-quality report users query (README, Data quality)",
     "data_quality_summary": "public data-quality report users query (README, Data quality)",
     "data_quality_row_counts": "public data-quality report users query (README, Data quality)",

@@ -92,12 +92,13 @@ def test_revenue_by_unified_account_tells_the_townsend_story(runs):
     # threshold only unified
     townsend = rows["Townsend Inc."]
     assert townsend["golden_account_id"] == "G-TOWNSEND"
-    assert townsend["source_accounts"] == "marketo:1, salesforce:0015g00000TWNSNDAA2"
+    # (the Salesforce account the MDM does not map, "Townsend Incorporated", joined by the matching model)
+    assert townsend["source_accounts"] == "marketo:1, salesforce:0015g00000TWNINCAA4, salesforce:0015g00000TWNSNDAA2"
     assert (townsend["marketo_won_revenue_usd"], townsend["salesforce_won_revenue_usd"],
             townsend["largest_single_system_won_revenue_usd"], townsend["unified_won_revenue_usd"]) == \
         (Decimal("200000"), Decimal("900000"), Decimal("900000"), Decimal("1100000"))
     assert townsend["over_upsell_threshold_only_unified"] is True
-    # AND Globex stays two accounts (MDM does not map its Salesforce account), none over the threshold
+    # AND Globex stays two accounts (a steward keeps them apart), none over the threshold
     assert rows["Globex"]["unified_won_revenue_usd"] == Decimal("150000")
     assert rows["Globex Corporation"]["unified_won_revenue_usd"] == Decimal("700000")
     assert [row["account_name"] for row in runs.demo["revenue_by_unified_account"]][0] == "Townsend Inc."

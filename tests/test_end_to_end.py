@@ -12,7 +12,7 @@ from conftest import SEGMENT_MEMBERS_QUERY, Project, demo_as_raw_files, recorded
 
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
-TOWNSEND_EMAILS = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com"]
+TOWNSEND_EMAILS = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com", "p4@townsend.com"]
 SEGMENT = "seg_new_product_upsell"
 
 
@@ -42,11 +42,12 @@ def test_every_segment_keeps_the_members_it_had_before_the_one_file_form(demo_pr
     assert demo_project.query(SEGMENT_MEMBERS_QUERY) == recorded_segment_members("demo")
 
 
-def test_unified_townsend_has_all_three_people_and_1_1m_won(demo_project):
+def test_unified_townsend_has_all_four_people_and_1_1m_won(demo_project):
     # GIVEN the demo built
     account_id, won = townsend_account(demo_project)
 
-    # THEN the unified Townsend account has $1.1M closed-won and p1, p2, p3 are related to it
+    # THEN the unified Townsend account has $1.1M closed-won and p1, p2, p3 and p4 (a contact of the Salesforce
+    # account the MDM does not map, which the matching model joins) are related to it
     assert won == 1_100_000
     related = demo_project.query(
         "select p.email from marts.bridge_person_accounts b join marts.dim_persons p using (person_id)"
@@ -55,6 +56,33 @@ def test_unified_townsend_has_all_three_people_and_1_1m_won(demo_project):
     )
     assert [row[0] for row in related] == TOWNSEND_EMAILS
     assert demo_project.query("select count(*) from marts.dim_persons where email in ('p1@townsend.com', 'p3@townsend.com')") == [(2,)]
+
+
+def test_the_record_the_mdm_does_not_map_is_unified_by_the_model_and_globex_stays_apart(demo_project):
+    # GIVEN the demo's Salesforce account "Townsend Incorporated", without a web site and without a crosswalk row,
+    # whose contact p4 has a townsend.com address; and Globex in both systems, which a steward keeps apart
+    account_id, _ = townsend_account(demo_project)
+    rows = demo_project.query(
+        "select source_system, source_account_id, account_id = ?, match_method, match_probability"
+        " from marts.account_identity_map order by 1, 2",
+        [account_id],
+    )
+    by_record = {(system, source_id): (is_townsend, method, probability)
+                 for system, source_id, is_townsend, method, probability in rows}
+
+    # THEN the model joins it to Townsend with its probability; the MDM's records say mdm
+    is_townsend, method, probability = by_record[("salesforce", "0015g00000TWNINCAA4")]
+    assert (is_townsend, method) == (True, "model")
+    assert 0.99 <= probability <= 1
+    assert by_record[("marketo", "1")][:2] == (True, "mdm")
+    assert by_record[("salesforce", "0015g00000TWNSNDAA2")][:2] == (True, "mdm")
+    # AND Globex's two records stay two accounts: the steward's no_match overrides the model's score
+    assert by_record[("marketo", "2")][1:] == ("none", None)
+    assert by_record[("salesforce", "0015g00000GLBXAAA3")][1:] == ("none", None)
+    assert demo_project.query(
+        "select decision, match_probability >= 0.99 from intermediate.int_account_match_pairs_decided"
+        " where match_record_key_l = 'marketo:2' and match_record_key_r = 'salesforce:0015g00000GLBXAAA3'"
+    ) == [("steward_no_match", True)]
 
 
 def test_no_single_system_sees_townsend_over_the_threshold(demo_project):
@@ -131,11 +159,15 @@ def test_optional_tables_may_be_absent(project, tmp_path):
     # WHEN the project is built
     project.dbt("build", "--exclude", "tag:demo", "--exclude-resource-type", "unit_test")
 
-    # THEN everything builds; without the crosswalk nothing is unified and without visits nobody qualifies
+    # THEN everything builds; without the crosswalk no golden account, only the model unifies (Townsend's two
+    # Salesforce accounts), and without visits nobody qualifies
     assert project.query("select count(*) from marts.dim_accounts where golden_account_id is not null") == [(0,)]
+    assert project.query(
+        "select match_method, count(*) from marts.account_identity_map group by 1 order by 1"
+    ) == [("model", 2), ("none", 3)]
     assert project.query("select count(*) from marts.fct_web_visits") == [(0,)]
     assert project.query(f"select count(*) from segments.{SEGMENT}") == [(0,)]
-    assert project.query("select count(*) from marts.dim_persons") == [(5,)]
+    assert project.query("select count(*) from marts.dim_persons") == [(6,)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,12 +240,12 @@ def test_segment_library_members(demo_project, segment, emails):
 
 
 def test_segment_summary_shows_which_condition_narrows(demo_project):
-    # p1 and p3 are at Townsend ($1.1M won), only p2 also visited recently
+    # p1, p3 and p4 are at Townsend ($1.1M won), only p2 also visited recently
     rows = demo_project.query(
         "select condition_name, candidates_passing, members from segments.segment_summary"
         " where segment_name = ? order by condition_order", [SEGMENT]
     )
-    assert rows == [("account_won_revenue_over_threshold", 3, 1), ("visited_new_product_page_recently", 2, 1)]
+    assert rows == [("account_won_revenue_over_threshold", 4, 1), ("visited_new_product_page_recently", 2, 1)]
 
 
 def test_townsend_open_pipeline_converts_the_eur_deal(demo_project):

@@ -105,7 +105,7 @@ def test_contract_has_every_raw_table() -> None:
         ("salesforce", "account"), ("salesforce", "contact"), ("salesforce", "lead"), ("salesforce", "opportunity"),
         ("salesforce", "opportunity_contact_role"), ("salesforce", "account_contact_relation"),
         ("marketo", "lead"), ("marketo", "company"), ("marketo", "opportunity"), ("marketo", "activity_visit_webpage"),
-        ("mdm", "account_crosswalk"), ("mdm", "golden_account"),
+        ("mdm", "account_crosswalk"), ("mdm", "golden_account"), ("mdm", "account_match_decision"),
         ("salesforce", "campaign"), ("salesforce", "campaign_member"), ("salesforce", "currency_type"),
         ("marketo", "opportunity_role"), ("marketo", "program"), ("marketo", "program_membership"),
         ("marketo", "static_list"), ("marketo", "list_membership"), ("marketo", "activity_fill_out_form"),

@@ -27,7 +27,7 @@ from conftest import REPO_ROOT
 
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
-TOWNSEND = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com"]
+TOWNSEND = ["p1@townsend.com", "p2@townsend.com", "p3@townsend.com", "p4@townsend.com"]
 LAB_SEGMENTS = {
     # The README's example, unchanged: the one new file a user writes.
     "seg_engaged_deal_contacts": None,
@@ -254,7 +254,7 @@ def test_a_split_is_deterministic_its_holdout_is_never_sent_and_logged(lab):
     assert out.startswith(f"{held_out_email} is IN seg_lab_split, in the split's holdout group: never sent")
     # AND the members of the excluded segment are excluded, and say so
     excluded = dict(lab.query("select email, assignment_reason from segments.seg_lab_split where assignment = 'excluded'"))
-    assert set(excluded) == {"p1@townsend.com", "p2@townsend.com"}
+    assert set(excluded) == {"p1@townsend.com", "p2@townsend.com", "p4@townsend.com"}
     assert set(excluded.values()) == {"assigned to seg_lab_townsend, which it excludes"}
     # AND every assigned member's group is in the log since this run
     logged = lab.query("select count(*) from segments.segment_split_assignments where segment_name = 'seg_lab_split'")

@@ -1,7 +1,7 @@
 """scripts/generate_data.py (cdp-generate-data): write a deterministic synthetic raw data set (every table of the raw
 contract) for load_raw.py, or a batch of new activities (cdp_dev.generator).
 
-python scripts/generate_data.py --accounts N --seed S --out DIR [--end DATE] [--shape SHAPE] [--force]
+python scripts/generate_data.py --accounts N --seed S --out DIR [--end DATE] [--shape SHAPE] [--force] [--truth FILE]
 python scripts/generate_data.py --accounts N --seed S --out DIR --activity-batch FRACTION --batch-id K [--shape SHAPE]
 """
 
@@ -23,10 +23,12 @@ from cdp_dev.generator import (
     check_batch,
     check_out,
     check_settings,
+    account_truth,
     format_counts,
     generate,
     generate_activity_batch,
     parse_end,
+    write_account_truth,
 )
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,16 @@ content (per account, i.e. unified company): 1-3 source accounts across Salesfor
 the MDM crosswalk; ~10 persons as Marketo leads, Salesforce contacts and leads, overlapping; deals, roles,
 campaigns, programs, lists; Marketo activities over the two years up to --end; ~0.5-1 % dirty rows of every kind
 the data quality layer reports (see cdp_dev/generator/); 1 % of Salesforce opportunity names have a second line.
-Every segment (seg_*) has members at any scale.
+Every segment (seg_*) has members at any scale. For account matching: source account records as people type them
+(name variants, typos, missing websites, phones, cities), look-alike companies, steward match decisions.
 
 determinism: the same --accounts, --seed, --end, --activities-per-person and --shape give byte-identical files;
 another seed gives other data. Ids never depend on --end.
+
+account matching truth (--truth FILE): which source account records (Salesforce account id, Marketo company
+external_company_id) are the same company, and whether the MDM crosswalk maps them, as CSV; for
+scripts/matching_quality.py --truth FILE. Write it outside DIR (or in a hidden folder such as DIR/.truth/): the
+loader takes every other .csv under DIR for a raw table.
 
 batch mode (--activity-batch FRACTION --batch-id K): writes only the four Marketo activity tables (in --shape;
 minimal: their required columns), with FRACTION x the base set's activity count NEW activities of the base set's
@@ -118,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--shape", choices=SHAPES, default=DEFAULT_SHAPE,
                         help=f"how the rows are encoded: {', '.join(SHAPES)} (default: {DEFAULT_SHAPE}; see "
                              f"shapes below); the same settings give the same rows in every shape but minimal")
+    parser.add_argument("--truth", metavar="FILE", type=Path,
+                        help="also write the account matching truth to FILE (CSV; not with --activity-batch): "
+                             "which source accounts are the same company")
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty --out: replaces the raw table files (DIR/<source>/<table>"
                              ".csv|.parquet of any contract table) already there; other files are left alone")
@@ -135,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise GeneratorError("--activity-batch needs --batch-id K")
         if args.batch_id is not None and not batch:
             raise GeneratorError("--batch-id is only for --activity-batch")
+        if batch and args.truth is not None:
+            raise GeneratorError("--truth is only for a base set, not with --activity-batch")
         check_settings(args.accounts, args.seed, args.activities_per_person)
         if batch:
             check_batch(args.activity_batch, args.batch_id)
@@ -150,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             counts = generate(args.accounts, args.seed, args.out, end,
                               activities_per_person=args.activities_per_person, force=args.force, shape=args.shape)
+            if args.truth is not None:
+                truth = account_truth(args.accounts, args.seed, end)
+                log.info("account matching truth: %s source accounts written to %s", f"{len(truth):,}",
+                         write_account_truth(truth, args.truth))
     except GeneratorError as error:
         parser.error(str(error))
     except Exception as error:  # a DuckDB or file system failure: nothing was published

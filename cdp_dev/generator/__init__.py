@@ -31,6 +31,12 @@ What is in it (see README "Data quality" for the dirty kinds):
 - the four Marketo activity tables over the two years up to `end`, a log-normal per-lead rate averaging
   `activities_per_person` per person, plus new-product page visits in the last 30 days by persons at accounts
   with over $1M won (so seg_new_product_upsell has members at scale);
+- source account records as people type them, for account matching where the crosswalk is silent
+  (account_records.py): name variants (legal forms, case, punctuation, ~8 % typos on unmapped records), ~15 % of
+  the unmapped records without a website, the company's phone and billing city (each missing on ~30 %);
+  look-alike companies (a short name "Apex" at apex.com next to "Apex Labs" at apexlabs.io, besides the many
+  companies sharing an "Adjective Noun" name); data stewards' match / no_match decisions on some pairs
+  (mdm.account_match_decision); account_truth (truth.py) says which records are the same company;
 - accounts built so that every segment has members at any scale: every 10th account is a "showcase" (Townsend-like:
   $1.05M+ won across a Marketo and a Salesforce account, an open deal whose Decision Maker visited the new product
   page), every 20th (offset 5) is "stalled" (an open deal over $700k, nobody active for 120 days);
@@ -79,14 +85,15 @@ from cdp_dev.generator.shapes import (
     text_integer,
     text_timestamp,
 )
+from cdp_dev.generator.truth import SourceAccountTruth, account_truth, read_account_truth, write_account_truth
 from cdp_dev.generator.upsell import UpsellExpectation, expected_upsell, expected_upsell_emails
 from cdp_dev.generator.writer import format_counts, generate, generate_activity_batch
 
 __all__ = [
     "ACTIVITY_TABLES", "AWKWARD_EXTRA_COLUMNS", "DEFAULT_ACTIVITIES_PER_PERSON", "DEFAULT_SHAPE",
     "NARROW_EXTRA_COLUMNS", "SHAPES", "WIDE_EXTRA_COLUMNS", "WIDE_TABLES", "BatchPlan", "ExtraColumn",
-    "GeneratorError", "Settings", "UpsellExpectation", "check_batch", "check_out", "check_settings",
-    "expected_upsell", "expected_upsell_emails", "extra_columns", "format_counts", "generate",
-    "generate_activity_batch", "parse_end", "plan_batch", "text_boolean", "text_date", "text_float",
-    "text_integer", "text_timestamp",
+    "GeneratorError", "Settings", "SourceAccountTruth", "UpsellExpectation", "account_truth", "check_batch",
+    "check_out", "check_settings", "expected_upsell", "expected_upsell_emails", "extra_columns", "format_counts",
+    "generate", "generate_activity_batch", "parse_end", "plan_batch", "read_account_truth", "text_boolean",
+    "text_date", "text_float", "text_integer", "text_timestamp", "write_account_truth",
 ]

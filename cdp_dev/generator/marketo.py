@@ -9,6 +9,7 @@ from cdp_dev.generator.rows import (
     WEBSITE,
     fivetran_active,
     dirty_kind,
+    lead_website,
     missing_id_rows,
     older,
     record_email,
@@ -52,6 +53,7 @@ def lead(settings: Settings, sizes: dict[str, int]) -> str:
             first_name,
             last_name,
             company,
+            {lead_website('marketo.lead', 'lead_idx', 1132)} as website,
             case when _v = 1 then g_pick({sql_list(TITLES)}, g_rnd(304, lead_idx)) else title end as title,
             lead_company as external_company_id,
             case when mk_synced_lead then sflead_id end as sfdc_lead_id,
@@ -90,7 +92,8 @@ def lead(settings: Settings, sizes: dict[str, int]) -> str:
 
 
 def company(settings: Settings, sizes: dict[str, int]) -> str:
-    """marketo.company: the Marketo companies among the source accounts."""
+    """marketo.company: the Marketo companies among the source accounts, named, with a website, phone, city and
+    country as account_records.record_attributes made them."""
     t0, ev = settings.start_us, settings.event_max_us
     return f"""
         with c0 as (
@@ -104,9 +107,12 @@ def company(settings: Settings, sizes: dict[str, int]) -> str:
         select
             source_id as external_company_id,
             cast(900000 + sys_idx as varchar) as id,
-            name as company,
-            {WEBSITE} as website,
+            record_name as company,
+            case when website_missing then null else {WEBSITE} end as website,
             industry,
+            mk_billing_country as billing_country,
+            billing_city,
+            phone as main_phone,
             g_ts(at_us) as updated_at,
             g_ts(at_us + g_delay(g_rnd(363, sa * 2 + _v))) as _fivetran_synced,
             {fivetran_active()} as _fivetran_active,

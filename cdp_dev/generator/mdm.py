@@ -1,10 +1,19 @@
-"""The MDM tables of the base set (raw_mdm): the account crosswalk and the golden accounts. Each function returns
-a table's SQL over the world model (world.py)."""
+"""The MDM tables of the base set (raw_mdm): the account crosswalk, the golden accounts and the data stewards'
+account match decisions. Each function returns a table's SQL over the world model (world.py)."""
 
 from __future__ import annotations
 
 from cdp_dev.generator.rows import dirty_kind, missing_count, older, variants
+from cdp_dev.generator.session import sql_list
 from cdp_dev.generator.settings import US_PER_DAY, Settings
+from cdp_dev.generator.vocabulary import MATCH_NOTES, NO_MATCH_NOTES, STEWARDS
+
+# Shares of the unmapped records with a steward's 'match' decision; of the look-alike pairs (a short name and its
+# neighbour) and of the same-name pairs with a 'no_match' one; of the decisions with an earlier, reversed one.
+STEWARD_MATCH_RATE = 0.06
+STEWARD_LOOKALIKE_RATE = 0.5
+STEWARD_SAME_NAME_RATE = 0.3
+STEWARD_REVERSED_RATE = 0.15
 
 
 def account_crosswalk(settings: Settings, sizes: dict[str, int]) -> str:
@@ -84,9 +93,117 @@ def golden_account(settings: Settings, sizes: dict[str, int]) -> str:
     """
 
 
+def account_match_decision(settings: Settings, sizes: dict[str, int]) -> str:
+    """mdm.account_match_decision: data stewards' decisions on pairs of account records, all of them true to the
+    world model (streams 1120-1128):
+
+    - 'match': ~6 % of the records the crosswalk does not map (not on a deleted one) with another record of their
+      company: its first other record, or (half the time, when that one is mapped) its golden account
+      (source_system 'mdm');
+    - 'no_match': the first records of half the look-alike pairs (a short name and the next company sharing its
+      first word, world._accounts) and of ~30 % of the pairs of companies with the same name (each with the one of
+      the name before it);
+    - always the showcase account 0's two records, 'match' (so the table has a row at any scale; the crosswalk maps
+      both already).
+
+    ~15 % of the decisions were decided the other way before (a row 10-100 days earlier with the sides swapped, the
+    opposite decision and its own steward): the latest decision on the pair is the one that holds.
+    """
+    t0, ev, day = settings.start_us, settings.event_max_us, US_PER_DAY
+    notes = (f"case when decision = 'match' then g_pick({sql_list(MATCH_NOTES)}, g_rnd(1127, k * 2 + _v)) "
+             f"else g_pick({sql_list(NO_MATCH_NOTES)}, g_rnd(1127, k * 2 + _v)) end")
+    return f"""
+        with records as (
+            select sa, a, case when is_sf then 'salesforce' else 'marketo' end as system, source_id, golden_id, in_xw,
+                protected
+            from g_source_account
+            where coalesce(dirt, '') <> 'deleted'
+        ),
+        first_records as (
+            select
+                a,
+                min(sa) as sa,
+                min(case when record_rank = 2 then sa end) as second_sa
+            from (select a, sa, row_number() over (partition by a order by sa) as record_rank from records)
+            group by a
+        ),
+        matched as (
+            select
+                x.sa * 4 + 1 as k,
+                x.system as l_system,
+                x.source_id as l_id,
+                case when y.in_xw and g_rnd(1121, x.sa) < 0.5 then 'mdm' else y.system end as r_system,
+                case when y.in_xw and g_rnd(1121, x.sa) < 0.5 then y.golden_id else y.source_id end as r_id,
+                'match' as decision
+            from records as x
+            inner join first_records as f on f.a = x.a
+            inner join records as y on y.sa = case when f.sa = x.sa then f.second_sa else f.sa end
+            where not x.in_xw and not x.protected and g_rnd(1120, x.sa) < {STEWARD_MATCH_RATE}
+        ),
+        apart as (
+            select b.a * 4 + 2 as k, b.a as a_l, b.a - 1 as a_r
+            from g_account as b
+            where b.lookalike and g_rnd(1122, b.a) < {STEWARD_LOOKALIKE_RATE}
+            union all
+            select b.a * 4 + 3, b.a, before.a
+            from g_account as b
+            inner join g_account as before on before.name = b.name and before.name_rank = b.name_rank - 1
+            where g_rnd(1123, b.a) < {STEWARD_SAME_NAME_RATE}
+        ),
+        not_matched as (
+            select p.k, l.system as l_system, l.source_id as l_id, r.system as r_system, r.source_id as r_id,
+                'no_match' as decision
+            from apart as p
+            inner join first_records as fl on fl.a = p.a_l
+            inner join records as l on l.sa = fl.sa
+            inner join first_records as fr on fr.a = p.a_r
+            inner join records as r on r.sa = fr.sa
+        ),
+        showcase as (
+            select 0 as k, x.system as l_system, x.source_id as l_id, y.system as r_system, y.source_id as r_id,
+                'match' as decision
+            from records as x
+            inner join records as y on x.a = 0 and y.a = 0 and x.sa < y.sa
+        ),
+        decisions as (
+            select * from matched
+            union all
+            select * from not_matched
+            union all
+            select * from showcase
+        ),
+        versions as (
+            select
+                *,
+                {variants(f"g_rnd(1125, k) < {STEWARD_REVERSED_RATE}")},
+                {t0} + g_rnd(1124, k) * {ev - t0} as decided_us
+            from decisions
+        ),
+        sides as (
+            select
+                k, _v,
+                case when _v = 1 then r_system else l_system end as left_source_system,
+                case when _v = 1 then r_id else l_id end as left_source_account_id,
+                case when _v = 1 then l_system else r_system end as right_source_system,
+                case when _v = 1 then l_id else r_id end as right_source_account_id,
+                case when _v = 0 then decision when decision = 'match' then 'no_match' else 'match' end as decision,
+                decided_us - case when _v = 1 then (10 + g_rnd(1128, k) * 90) * {day} else 0 end as decided_us
+            from versions
+        )
+        select
+            left_source_system, left_source_account_id, right_source_system, right_source_account_id, decision,
+            g_pick({sql_list(STEWARDS)}, g_rnd(1126, k * 2 + _v)) as decided_by,
+            g_ts(decided_us) as decided_at,
+            {notes} as note,
+            k as _k1, _v as _k2, 0 as _k3
+        from sides
+    """
+
+
 TABLES = {  # table -> the function of its SQL
     "account_crosswalk": account_crosswalk,
     "golden_account": golden_account,
+    "account_match_decision": account_match_decision,
 }
 
 

@@ -63,9 +63,25 @@ MISSING_ID_RATE = 0.005
 # One Salesforce opportunity name in this many has a line break (free text that no rule reads).
 MULTILINE_EVERY = 100
 
+
+
+def typed_website(u: str) -> str:
+    """SQL: the web site at `domain` as people type it (four spellings, by the uniform `u`)."""
+    return ("[ 'https://www.' || domain, domain, 'http://' || domain || '/', 'www.' || domain]"
+            f"[1 + cast(floor({u} * 4) as bigint)]")
+
+
 # A source account's website, as people type it (stream 351, over the source account `sa`).
-WEBSITE = ("[ 'https://www.' || domain, domain, 'http://' || domain || '/', 'www.' || domain]"
-           "[1 + cast(floor(g_rnd(351, sa) * 4) as bigint)]")
+WEBSITE = typed_website("g_rnd(351, sa)")
+# The share of leads whose person typed their company's web site (Marketo, Salesforce leads; streams 1130-1133).
+LEAD_WEBSITE_RATES = {"marketo.lead": 0.4, "salesforce.lead": 0.5}
+
+
+def lead_website(table: str, idx: str, stream: int) -> str:
+    """SQL: the company web site a lead's person typed (their account's domain), on LEAD_WEBSITE_RATES[table] of
+    the leads (stream `stream` decides, `stream` + 1 spells it), else null."""
+    return (f"case when g_rnd({stream}, {idx}) < {LEAD_WEBSITE_RATES[table]} "
+            f"then {typed_website(f'g_rnd({stream + 1}, {idx})')} end")
 # The stage an older, still open version of a deal had (history mode; stream 371, over the deal `os`).
 HISTORY_STAGE = f"g_pick({sql_list(OPEN_STAGES)}, g_rnd(371, os))"
 

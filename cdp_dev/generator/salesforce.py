@@ -9,6 +9,7 @@ from cdp_dev.generator.rows import (
     WEBSITE,
     fivetran_active,
     dirty_kind,
+    lead_website,
     missing_id_rows,
     multiline_name,
     older,
@@ -22,13 +23,13 @@ from cdp_dev.generator.vocabulary import (
     CURRENCY_RATES,
     FREE_MAIL_DOMAINS,
     RESPONDED_STATUSES,
-    SALESFORCE_SUFFIXES,
     UNRATED_CURRENCIES,
 )
 
 
 def account(settings: Settings, sizes: dict[str, int]) -> str:
-    """salesforce.account: the Salesforce accounts among the source accounts."""
+    """salesforce.account: the Salesforce accounts among the source accounts, named, with a website, phone and city
+    as account_records.record_attributes made them."""
     t0, ev = settings.start_us, settings.event_max_us
     return f"""
         with a0 as (
@@ -49,12 +50,14 @@ def account(settings: Settings, sizes: dict[str, int]) -> str:
         )
         select
             source_id as id,
-            name || g_pick({sql_list(SALESFORCE_SUFFIXES)}, g_rnd(354, sa)) as name,
-            {WEBSITE} as website,
+            record_name as name,
+            case when website_missing then null else {WEBSITE} end as website,
             industry,
             employees as number_of_employees,
             round(employees * (100000 + g_rnd(355, sa) * 200000), -3) as annual_revenue,
-            country as billing_country,
+            record_country as billing_country,
+            billing_city,
+            phone,
             dirt = 'deleted' as is_deleted,
             g_ts(at_us) as last_modified_date,
             g_ts(at_us + g_rnd(356, sa) * {10 * US_PER_MINUTE}) as system_modstamp,
@@ -148,6 +151,7 @@ def lead(settings: Settings, sizes: dict[str, int]) -> str:
             first_name,
             last_name,
             company,
+            {lead_website('salesforce.lead', 'sflead_idx', 1130)} as website,
             title,
             sflead_converted or dirt = 'orphan_contact_ref' as is_converted,
             case when dirt = 'orphan_contact_ref' then g_sfid('003', 9100000000 + sflead_idx)

@@ -21,6 +21,35 @@ INDUSTRIES = ["Manufacturing", "Retail", "Healthcare", "Financial Services", "Te
 COUNTRIES = ["US"] * 10 + ["GB", "GB", "DE", "DE", "FR", "CA", "CA", "AU", "NL", "JP", "BR", "IN"]
 TLDS = [".com"] * 8 + [".io", ".net", ".co"]
 SALESFORCE_SUFFIXES = [" Inc.", " Inc.", " LLC", " Ltd", " Corp.", " Corporation", " GmbH", ""]
+# Legal forms people append to a company name (account matching: name variants of a source account's record).
+LEGAL_SUFFIXES = [" Inc", " Inc.", " Incorporated", " LLC", " Ltd", " GmbH", " SA", " Corp."]
+# The same, after a comma ("Townsend, Inc.").
+COMMA_SUFFIXES = [", Inc.", ", Inc", ", LLC", ", Ltd.", ", Corp."]
+# Words a record adds after a company's name (a division or the group: "Summit Dynamics Holdings").
+DIVISION_WORDS = ["Group", "Holdings", "International", "Americas", "Worldwide"]
+# A country as some records spell it out instead of its code (account matching reads them as different values).
+COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom", "DE": "Germany", "FR": "France",
+                 "AU": "Australia", "NL": "Netherlands", "JP": "Japan", "BR": "Brazil", "IN": "India"}
+# Each country's calling code and the cities a company's headquarters are in (its phone and billing city).
+CALLING_CODES = {"US": "1", "CA": "1", "GB": "44", "DE": "49", "FR": "33", "AU": "61", "NL": "31", "JP": "81",
+                 "BR": "55", "IN": "91"}
+CITIES = {
+    "US": ["New York", "Chicago", "San Francisco", "Austin", "Boston", "Seattle", "Atlanta", "Denver", "Dallas",
+           "Minneapolis", "Pittsburgh", "Portland", "San Diego", "Columbus", "Charlotte", "Springfield"],
+    "CA": ["Toronto", "Montreal", "Vancouver", "Calgary", "Ottawa"],
+    "GB": ["London", "Manchester", "Birmingham", "Leeds", "Edinburgh", "Bristol"],
+    "DE": ["Berlin", "Munich", "Hamburg", "Frankfurt", "Stuttgart", "Cologne"],
+    "FR": ["Paris", "Lyon", "Toulouse", "Lille"],
+    "AU": ["Sydney", "Melbourne", "Brisbane", "Perth"],
+    "NL": ["Amsterdam", "Rotterdam", "Eindhoven", "Utrecht"],
+    "JP": ["Tokyo", "Osaka", "Nagoya", "Yokohama"],
+    "BR": ["Sao Paulo", "Rio de Janeiro", "Curitiba"],
+    "IN": ["Bengaluru", "Mumbai", "Pune", "Hyderabad"],
+}
+# Steward decisions (mdm.account_match_decision): who decided, and their notes.
+STEWARDS = ["j.rivera", "a.chen", "m.okafor", "mdm-bulk-review"]
+MATCH_NOTES = ["same company, confirmed by phone", "same domain", "duplicate from a trade show import", None, None]
+NO_MATCH_NOTES = ["different company, same name", "different country", "not related", None, None]
 FIRST_NAMES = [
     "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
     "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Daniel", "Lisa",

@@ -10,6 +10,7 @@ programs and their members (g_campaign, g_program, g_cm, g_pm, g_lm), and accoun
 
 from __future__ import annotations
 
+from cdp_dev.generator.account_records import account_phone_and_city, record_attributes
 from cdp_dev.generator.activities import ACTIVITY_MIX, activity_totals
 from cdp_dev.generator.rows import dirty_kind
 from cdp_dev.generator.session import Session, sql_list
@@ -39,8 +40,7 @@ from cdp_dev.generator.vocabulary import (
 def build_world(settings: Settings, con: Session, full: bool = True) -> dict[str, int]:
     """Create the g_* tables; returns their sizes (persons, leads, ..., and "activities <i>": the base activities
     of each activity table). Without `full`, only what activities need (no memberships)."""
-    _accounts(settings, con)
-    _source_accounts(settings, con)
+    build_accounts(settings, con)
     _persons(settings, con)
     [(persons, leads, contacts, sf_leads)] = con.execute(
         "select count(*), count(lead_idx), count(contact_idx), count(sflead_idx) from g_person").fetchall()
@@ -75,9 +75,23 @@ def build_world(settings: Settings, con: Session, full: bool = True) -> dict[str
     return sizes
 
 
+def build_accounts(settings: Settings, con: Session) -> None:
+    """Only g_account and g_source_account: the companies and their source accounts (all the truth of account
+    matching needs, see truth.py)."""
+    _accounts(settings, con)
+    _source_accounts(settings, con)
+
+
 def _accounts(settings: Settings, con: Session) -> None:
     """g_account: the unified companies, each with its tier, kind (every 10th a "showcase", every 20th (offset 5)
-    "stalled"), name, domain and the ids of its source accounts; offsets of its persons and deals."""
+    "stalled"), name, domain, phone and headquarters city, and the ids of its source accounts; offsets of its persons
+    and deals.
+
+    Names are "Adjective Noun", so many companies share a name (told apart by a numeric suffix in the domain and
+    by their countries). Look-alikes for account matching (streams 1100-1116): ~4 % of the accounts (even ones,
+    never a showcase or stalled one) have a short name, the adjective alone ("Apex" at apex.com, `short_name`), and
+    the next account (odd, not stalled) then shares its first word under another domain ("Apex Labs" at
+    apexlabs.io, `lookalike`): a different company with the same first token."""
     n = settings.accounts
     con.execute(f"""
         create table g_account as
@@ -103,13 +117,32 @@ def _accounts(settings: Settings, con: Session) -> None:
                 stalled or (not showcase and g_rnd(4, a) < 0.02) as dormant,
                 case when showcase then 2 when u_src < 0.45 then 1 when u_src < 0.87 then 2 else 3 end as n_src,
                 showcase or stalled or g_rnd(11, a) < 0.6 as sf0,
-                g_pick({sql_list(ADJECTIVES)}, g_rnd(6, a)) as adj,
+                g_pick({sql_list(ADJECTIVES)}, g_rnd(6, a)) as adj0,
                 g_pick({sql_list(NOUNS)}, g_rnd(7, a)) as noun,
                 g_pick({sql_list(INDUSTRIES)}, g_rnd(8, a)) as industry,
                 g_pick({sql_list(COUNTRIES)}, g_rnd(9, a)) as country,
-                g_pick({sql_list(TLDS)}, g_rnd(10, a)) as tld,
+                g_pick({sql_list(TLDS)}, g_rnd(10, a)) as tld0,
+                not (showcase or stalled) and a % 2 = 0 and g_rnd(1100, a) < 0.08 as short_name,
                 3 + cast(floor(15 * pow(u_persons, 1.3)) as bigint) as n_persons_drawn
             from a0
+        ),
+        a1_lookalike as (
+            select
+                *,
+                not (showcase or stalled) and coalesce(lag(short_name) over by_a, false) as lookalike,
+                lag(adj0) over by_a as previous_adj
+            from a1
+            window by_a as (order by a)
+        ),
+        a1_named as (
+            select
+                * exclude (previous_adj),
+                case when lookalike then previous_adj else adj0 end as adj,
+                case when lookalike then '.io' else tld0 end as tld,
+                case when short_name then adj0
+                    else (case when lookalike then previous_adj else adj0 end) || ' ' || noun end as base_name,
+                {account_phone_and_city()}
+            from a1_lookalike
         ),
         a2 as (
             select
@@ -124,17 +157,18 @@ def _accounts(settings: Settings, con: Session) -> None:
                     when 'mid' then cast(floor(4 * u_opps) as bigint)
                     else cast(floor(2.2 * pow(u_opps, 1.5)) as bigint)
                 end as n_random_opps,
-                row_number() over (partition by adj, noun order by a) as name_rank
-            from a1
+                row_number() over (partition by base_name order by a) as name_rank
+            from a1_named
         )
         select
             a, showcase, stalled, tier, dormant, is_target, n_src, n_persons, n_forced_opps,
             n_forced_opps + n_random_opps as n_opps,
-            adj || ' ' || noun as name,
-            lower(adj || noun) || case when name_rank > 1 then cast(name_rank as varchar) else '' end || tld
-                as domain,
+            base_name as name,
+            lower(replace(base_name, ' ', '')) || case when name_rank > 1 then cast(name_rank as varchar) else '' end
+                || tld as domain,
             industry,
             country,
+            name_rank, short_name, lookalike, phone_cc, phone_national, hq_city,
             'G-' || lpad(cast(a as varchar), 7, '0') as golden_id,
             [sf0, sf1, sf2] as sf_flags,
             (case when sf0 then [g_sfid('001', a * 3)] else []::varchar[] end)
@@ -153,13 +187,15 @@ def _accounts(settings: Settings, con: Session) -> None:
 
 def _source_accounts(settings: Settings, con: Session) -> None:
     """g_source_account: each account's 1 to 3 Salesforce accounts and Marketo companies, ~80 % of them in the MDM
-    crosswalk (unified by their golden account), with their dirty kinds."""
+    crosswalk (unified by their golden account), with their dirty kinds and how each record spells its company
+    (account_records.record_attributes: the record's name variant, a missing website, phone, billing city and
+    country)."""
     t0, ev_max = settings.start_us, settings.event_max_us
     con.execute(f"""
         create table g_source_account as
         with s0 as (
-            select a, showcase, stalled, tier, name, domain, industry, country, golden_id, sf_flags,
-                unnest(range(n_src)) as j
+            select a, showcase, stalled, tier, name, domain, industry, country, golden_id, sf_flags, phone_cc,
+                phone_national, hq_city, unnest(range(n_src)) as j
             from g_account
         ),
         s1 as (
@@ -186,10 +222,11 @@ def _source_accounts(settings: Settings, con: Session) -> None:
                     else (case when is_sf then 'salesforce:' else 'marketo:' end) || source_id end as unified_key,
                 {t0} + g_rnd(23, sa) * ({ev_max} - {t0}) as updated_us
             from s2
-        )
+        ),
+        {record_attributes('s3')}
         select *, row_number() over (partition by in_xw order by sa) - 1 as xw_idx,
             count(*) over (partition by in_xw) as xw_n
-        from s3
+        from s_record
     """)
 
 

@@ -52,5 +52,7 @@
          'staging': 'stg_mdm__account_crosswalk', 'id': '_version_key'},
         {'source': 'mdm', 'table': 'golden_account', 'base': 'base_mdm__golden_accounts',
          'staging': 'stg_mdm__golden_accounts', 'id': 'golden_account_id'},
+        {'source': 'mdm', 'table': 'account_match_decision', 'base': 'base_mdm__account_match_decisions',
+         'staging': 'stg_mdm__account_match_decisions', 'id': '_version_key'},
     ]) }}
 {%- endmacro %}

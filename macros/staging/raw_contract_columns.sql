@@ -12,6 +12,7 @@
             ['first_name', 'string'],
             ['last_name', 'string'],
             ['company', 'string'],
+            ['website', 'string'],
             ['title', 'string'],
             ['external_company_id', 'string'],
             ['sfdc_lead_id', 'string'],
@@ -29,6 +30,9 @@
             ['company', 'string'],
             ['website', 'string'],
             ['industry', 'string'],
+            ['billing_country', 'string'],
+            ['billing_city', 'string'],
+            ['main_phone', 'string'],
             ['updated_at', 'timestamp'],
             ['_fivetran_synced', 'timestamp'],
             ['_fivetran_active', 'boolean']
@@ -143,6 +147,16 @@
             ['country', 'string'],
             ['updated_at', 'timestamp']
         ],
+        'mdm.account_match_decision': [
+            ['left_source_system', 'string'],
+            ['left_source_account_id', 'string'],
+            ['right_source_system', 'string'],
+            ['right_source_account_id', 'string'],
+            ['decision', 'string'],
+            ['decided_by', 'string'],
+            ['decided_at', 'timestamp'],
+            ['note', 'string']
+        ],
         'salesforce.account': [
             ['id', 'string'],
             ['name', 'string'],
@@ -151,6 +165,8 @@
             ['number_of_employees', 'integer'],
             ['annual_revenue', 'float'],
             ['billing_country', 'string'],
+            ['billing_city', 'string'],
+            ['phone', 'string'],
             ['is_deleted', 'boolean'],
             ['last_modified_date', 'timestamp'],
             ['system_modstamp', 'timestamp'],
@@ -177,6 +193,7 @@
             ['first_name', 'string'],
             ['last_name', 'string'],
             ['company', 'string'],
+            ['website', 'string'],
             ['title', 'string'],
             ['is_converted', 'boolean'],
             ['converted_contact_id', 'string'],

@@ -35,7 +35,9 @@ marketo_accounts as (
         marketo_companies.company_name as account_name,
         marketo_companies.domain,
         marketo_companies.industry,
-        cast(null as {{ dbt.type_string() }}) as country,
+        marketo_companies.billing_country as country,
+        marketo_companies.billing_city as city,
+        marketo_companies.phone,
         marketo_companies.updated_at
     from marketo_company_ids
     left join marketo_companies on marketo_company_ids.company_id = marketo_companies.company_id
@@ -49,6 +51,8 @@ unioned as (
         domain,
         industry,
         billing_country as country,
+        billing_city as city,
+        phone,
         updated_at
     from salesforce_accounts
 

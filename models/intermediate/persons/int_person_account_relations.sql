@@ -2,8 +2,10 @@
 -- Relation types: salesforce_contact_account (contact.account_id), salesforce_account_contact_relation (active),
 -- marketo_lead_company (lead.external_company_id), salesforce_opportunity_contact_role and marketo_opportunity_role
 -- (a role on a deal of the account; a Marketo role on a synced deal counts on the Salesforce deal),
--- inferred_email_domain (a Salesforce lead not converted, or a Marketo lead without a company, whose email domain is a
--- web domain of the account; never a free-mail domain).
+-- and, for persons whose lead no source relates to an account (a Salesforce lead not converted, a Marketo lead
+-- without a company), the lead-to-account model's matches (int_person_account_match_scores): inferred_email_domain
+-- (matched with an exact domain: their work email's or their lead's web site, never a free-mail domain) or
+-- inferred_company_name (matched on the company name without a domain).
 with
 
 persons as (
@@ -34,42 +36,24 @@ marketo_leads as (
     select * from {{ ref('stg_marketo__leads') }}
 ),
 
-salesforce_leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
-),
-
 marketo_opportunity_roles as (
     select * from {{ ref('stg_marketo__opportunity_roles') }}
 ),
 
-account_domains as (
-    select * from {{ ref('int_account_domains') }}
+person_account_matches as (
+    select * from {{ ref('int_person_account_match_scores') }}
 ),
 
-unattached_leads as (
+-- Lead-to-account matching: the model's matches at or above var `person_account_match_auto_threshold`, named by
+-- their strongest evidence (an exact domain, else the company name).
+matched_relations as (
     select
-        {{ person_record_key("'marketo'", "'lead'", 'lead_id') }} as record_key,
-        email
-    from marketo_leads
-    where company_id is null and email is not null
-
-    union all
-
-    select
-        {{ person_record_key("'salesforce'", "'lead'", 'lead_id') }} as record_key,
-        email
-    from salesforce_leads
-    where not is_converted and email is not null
-),
-
-domain_relations as (
-    select distinct
-        persons.person_id,
-        account_domains.account_id,
-        'inferred_email_domain' as relation_type
-    from unattached_leads
-    inner join persons on unattached_leads.record_key = persons.record_key
-    inner join account_domains on split_part(unattached_leads.email, '@', 2) = account_domains.domain
+        person_id,
+        account_id,
+        case when domain_level = 'exact' then 'inferred_email_domain' else 'inferred_company_name' end
+            as relation_type
+    from person_account_matches
+    where match_probability >= {{ var('person_account_match_auto_threshold') }}
 ),
 
 evidence as (
@@ -148,7 +132,7 @@ final as (
     union all
     select * from marketo_role_relations
     union all
-    select * from domain_relations
+    select * from matched_relations
 )
 
 select * from final

@@ -9,7 +9,9 @@ final as (
         source_system,
         source_account_id,
         account_id,
-        golden_account_id
+        golden_account_id,
+        match_method,
+        match_probability
     from accounts_resolved
 )
 

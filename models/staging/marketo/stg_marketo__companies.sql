@@ -16,6 +16,9 @@ final as (
         website,
         domain,
         industry,
+        billing_country,
+        billing_city,
+        phone,
 
         -- timestamps
         updated_at

@@ -20,6 +20,7 @@ final as (
         first_name,
         last_name,
         company_name,
+        company_domain,
         title,
 
         -- flags

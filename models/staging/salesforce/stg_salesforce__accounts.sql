@@ -18,6 +18,8 @@ final as (
         number_of_employees,
         annual_revenue,
         billing_country,
+        billing_city,
+        phone,
 
         -- timestamps
         updated_at

@@ -18,6 +18,9 @@ renamed as (
         {{ clean_text('website') }} as website,
         {{ normalize_domain('website') }} as domain,
         {{ clean_text('industry') }} as industry,
+        {{ clean_text('billing_country') }} as billing_country,
+        {{ clean_text('billing_city') }} as billing_city,
+        {{ clean_text('main_phone') }} as phone,
 
         -- timestamps
         {{ marketo_updated_at() }} as updated_at,

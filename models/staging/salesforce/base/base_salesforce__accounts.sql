@@ -18,6 +18,8 @@ renamed as (
         number_of_employees,
         annual_revenue,
         {{ clean_text('billing_country') }} as billing_country,
+        {{ clean_text('billing_city') }} as billing_city,
+        {{ clean_text('phone') }} as phone,
 
         -- timestamps
         {{ salesforce_updated_at() }} as updated_at,

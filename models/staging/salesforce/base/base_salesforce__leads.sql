@@ -20,6 +20,7 @@ renamed as (
         {{ clean_text('first_name') }} as first_name,
         {{ clean_text('last_name') }} as last_name,
         {{ clean_text('company') }} as company_name,
+        {{ normalize_domain('website') }} as company_domain,
         {{ clean_text('title') }} as title,
 
         -- flags
