@@ -15,7 +15,9 @@ The steps (each in its own process where memory is measured, so the peak RSS is 
    affects (the build step is what is timed);
 6. freshness: a new-product page visit by a person at a >$1M account who is not in seg_new_product_upsell is
    dropped, and one pipeline cycle runs; the time until that person is in segment_membership and in the Marketo
-   import file.
+   import file;
+7. the identity stress case (cdp_dev/identity_stress.py): int_persons_resolved as dbt compiles it, over one chain
+   of 50,000 records and one of 1,000, each link a distinct value.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from cdp.warehouse.connection import PROJECT_ROOT
 from cdp.warehouse.dbt_runner import DBT, dbt_env
 from cdp.warehouse.raw_contract import Table, load_contract
 from cdp.warehouse.sql import quote_identifier
-from cdp_dev import generator
+from cdp_dev import generator, identity_stress
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +53,17 @@ BATCH_FRACTION = 0.01
 # (the generator's own default, 100 per person, gives ~90M activities at that scale: --activities-per-person 100).
 DEFAULT_ACTIVITIES_PER_PERSON = 12.0
 # Targets at --accounts 100000 on the reference machine (2 cores, 24 GB): README, "Performance".
-TARGET_FULL_BUILD_S = 60.0
+TARGET_FULL_BUILD_S = 30.0
 TARGET_BUILD_OVER_FLOOR = 15.0
 TARGET_LOAD_OVER_FLOOR = 3.0
 TARGET_INCREMENTAL_SHARE = 0.10
 TARGET_FRESHNESS_S = 60.0
 TARGET_PEAK_RSS_MB = 4096.0
+TARGET_IDENTITY_S = 5.0  # the identity models together, in the full build
+TARGET_STRESS_S = 10.0  # "finishes in seconds": each stress chain
+IDENTITY_MODELS = ("int_person_records_unioned", "int_person_identity_claims", "int_person_links",
+                   "int_persons_resolved")
+STRESS_CHAINS = (50_000, 1_000)
 
 
 @dataclass
@@ -76,6 +83,8 @@ class BenchResult:
     freshness_s: float = 0.0
     peak_rss_mb: float = 0.0
     warehouse_mb: float = 0.0
+    identity_models_s: dict[str, float] = field(default_factory=dict)
+    stress: list[identity_stress.ChainResult] = field(default_factory=list)
     heaviest_full: list[tuple[str, float]] = field(default_factory=list)
     heaviest_incremental: list[tuple[str, float]] = field(default_factory=list)
     measured_at: str = ""
@@ -98,6 +107,11 @@ class BenchResult:
              self.freshness_s < TARGET_FRESHNESS_S),
             ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB", f"< {TARGET_PEAK_RSS_MB:,.0f} MB",
              self.peak_rss_mb < TARGET_PEAK_RSS_MB),
+            ("identity models", f"{sum(self.identity_models_s.values()):.1f} s", f"<= {TARGET_IDENTITY_S:.0f} s",
+             sum(self.identity_models_s.values()) <= TARGET_IDENTITY_S),
+            *[(f"identity stress: chain of {chain.records:,}", f"{chain.seconds:.1f} s",
+               f"< {TARGET_STRESS_S:.0f} s, one person", chain.is_one_person and chain.seconds < TARGET_STRESS_S)
+              for chain in self.stress],
         ]
 
     def format(self) -> str:
@@ -113,6 +127,10 @@ class BenchResult:
             ("end-to-end freshness", f"{self.freshness_s:.1f} s"),
             ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB"),
             ("warehouse file", f"{self.warehouse_mb:,.0f} MB"),
+            *[(f"  {model}", f"{seconds:.1f} s") for model, seconds in self.identity_models_s.items()],
+            *[(f"identity stress: chain of {chain.records:,}",
+               f"{chain.persons:,} person{'s' if chain.persons != 1 else ''}, {chain.seconds:.1f} s")
+              for chain in self.stress],
         ]
         lines = [f"benchmark at --accounts {self.accounts:,} (seed {self.seed}, {self.activities_per_person:g} activities"
                  f" per person), {self.measured_at}", ""]
@@ -167,11 +185,14 @@ class Bench:
         return self._run(label, [str(DBT), command, *args,
                                  "--target-path", str(self.target), "--log-path", str(self.work / "logs")])
 
-    def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:
+    def _model_seconds(self) -> dict[str, float]:
+        """Each model's execution time in the last dbt command, from its run_results.json."""
         results = json.loads((self.target / "run_results.json").read_text())["results"]
-        timed = [(r["unique_id"].split(".", 2)[-1], float(r["execution_time"])) for r in results
-                 if r["unique_id"].startswith("model.")]
-        return sorted(timed, key=lambda item: -item[1])[:count]
+        return {r["unique_id"].split(".", 2)[-1]: float(r["execution_time"]) for r in results
+                if r["unique_id"].startswith("model.")}
+
+    def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:
+        return sorted(self._model_seconds().items(), key=lambda item: -item[1])[:count]
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -218,6 +239,8 @@ class Bench:
     def full_build(self) -> None:
         self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
         self.result.heaviest_full = self._heaviest()
+        seconds = self._model_seconds()
+        self.result.identity_models_s = {model: seconds.get(model, 0.0) for model in IDENTITY_MODELS}
 
     def incremental_build(self) -> None:
         counts = generator.generate_activity_batch(self.accounts, self.seed, self.drop, BATCH_FRACTION, batch_id=1,
@@ -269,6 +292,19 @@ class Bench:
         if not in_segment or email.strip().lower() not in exported.lower():
             raise RuntimeError(f"the new visit did not bring {email} into {SEGMENT} and its export")
 
+    def identity_stress(self) -> None:
+        """The compiled int_persons_resolved over long chains, in a DuckDB of its own (cdp_dev/identity_stress)."""
+        workdir = self.work / "identity-stress"
+        workdir.mkdir(parents=True, exist_ok=True)
+        sql = identity_stress.compile_model(workdir)
+        with duckdb.connect() as con:
+            for length in STRESS_CHAINS:
+                log.info("identity stress: a chain of %d records ...", length)
+                chain = identity_stress.resolve_chain(con, sql, length)
+                log.info("identity stress: %d records -> %d persons in %.1f s", chain.records, chain.persons,
+                         chain.seconds)
+                self.result.stress.append(chain)
+
     def run(self) -> BenchResult:
         self.generate()
         for folder in (self.drop, self.out):
@@ -280,6 +316,7 @@ class Bench:
         self.full_build()
         self.incremental_build()
         self.freshness()
+        self.identity_stress()
         self.result.peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         self.result.warehouse_mb = self.warehouse.stat().st_size / 2**20
         return self.result

@@ -29,8 +29,13 @@ def test_bench_runs_every_step_and_reports_json_and_a_table(tmp_path):
     assert data["raw_activity_rows"] > 0 and data["incremental_rows"] > 0
     assert [check["metric"] for check in data["checks"]] == [
         "full dbt build", "full build / floor", "load / floor", "incremental / full build", "end-to-end freshness",
-        "peak memory (RSS)",
+        "peak memory (RSS)", "identity models", "identity stress: chain of 50,000", "identity stress: chain of 1,000",
     ]
+    # the identity models were timed, and the stress chains each came out as one person
+    assert set(data["identity_models_s"]) == {"int_person_records_unioned", "int_person_identity_claims",
+                                              "int_person_links", "int_persons_resolved"}
+    assert [(chain["records"], chain["persons"], chain["is_one_person"]) for chain in data["stress"]] == [
+        (50_000, 1, True), (1_000, 1, True)]
     assert "end-to-end freshness" in result.stdout and "heaviest models, full build" in result.stdout
     # the freshness step's visit went through the pipeline and was moved aside
     assert list((tmp_path / "run-20-seed1-app12" / "drop" / ".loaded").glob("*/marketo/activity_visit_webpage.*"))

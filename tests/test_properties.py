@@ -9,35 +9,30 @@ below are written from the specification, not from the SQL:
 * int_persons_resolved (models/intermediate/persons/): the connected components of the person links, checked
   against a union-find.
 
-Runs offline and deterministically (derandomize=True, no example database) in about 20 s, half of it the two
-dbt compiles.
+Runs offline and deterministically (derandomize=True, no example database) in about a minute, half of it the
+three dbt compiles (cdp_dev/identity_stress.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import random
-import subprocess
-import sys
 import unicodedata
-from pathlib import Path
 
 import duckdb
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cdp_dev import identity_stress
+
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT = Path(sys.executable).parent / "dbt"
 
 # Reproducible in CI: the same examples on every run, no example database to replay from.
 PROPERTY_SETTINGS = settings(max_examples=200, derandomize=True, database=None, deadline=None)
 
-UPSTREAM_MODELS = ("int_person_records_unioned", "int_person_links")
+CAPPED_ROUNDS = 2  # var connected_components_max_rounds for the convergence-guard test
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -56,40 +51,20 @@ class CompiledSql(dict):
         return f"<compiled SQL: {', '.join(self)}>"
 
 
-def _dbt_compile(workdir: Path, *args: str) -> str:
-    """`dbt compile` against an empty throwaway warehouse (compiling these needs no built tables), with its own
-    target and log folders; returns the compiled SQL that `--quiet --output json` prints as {"compiled": ...}."""
-    env = {
-        **os.environ,
-        "CDP_DUCKDB_PATH": str(workdir / "cdp.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    command = [
-        str(DBT), "compile", *args, "--quiet", "--output", "json",
-        "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-    ]
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"dbt compile failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout[result.stdout.index("{"):])["compiled"]
-
-
 @pytest.fixture(scope="session")
 def compiled_sql(tmp_path_factory: pytest.TempPathFactory) -> CompiledSql:
     """Both compiled queries. The second compile reuses the first one's partial parse (same target folder)."""
     workdir = tmp_path_factory.mktemp("dbt_compile")
-    model_sql = _dbt_compile(workdir, "--select", "int_persons_resolved")
-    email_sql = _dbt_compile(workdir, "--inline", EMAIL_INLINE)
-
-    # The upstream relations are named as the manifest says (the database is `cdp`, profiles.yml), so the
-    # test does not depend on how dbt quotes them; each must appear in the compiled model to be replaced.
-    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
-    for model in UPSTREAM_MODELS:
-        relation = manifest["nodes"][f"model.cdp.{model}"]["relation_name"]
-        assert relation in model_sql, f"{relation} not found in the compiled int_persons_resolved"
-        model_sql = model_sql.replace(relation, model)
-    return CompiledSql(normalize_email=email_sql, int_persons_resolved=model_sql)
+    try:
+        model_sql = identity_stress.compile_model(workdir)
+        email_sql = identity_stress.compile_model(workdir, inline=EMAIL_INLINE)
+        # The same model with too few rounds for a long chain: it must fail, not return a partial partition.
+        capped_sql = identity_stress.compile_model(
+            workdir, "--vars", f"{{connected_components_max_rounds: {CAPPED_ROUNDS}}}")
+    except identity_stress.CompileError as error:
+        pytest.fail(str(error))
+    return CompiledSql(normalize_email=email_sql, int_persons_resolved=model_sql,
+                       int_persons_resolved_capped=capped_sql)
 
 
 @pytest.fixture(scope="module")
@@ -353,3 +328,22 @@ def test_a_long_chain_is_one_person(duck, compiled_sql):
     # THEN all 60 records are one person, named after n00 (59 hops from n59): there is no hop limit
     assert_same_as_union_find((nodes, links), rows)
     assert {(component_key, size) for _, component_key, _, size in rows} == {("n00", 60)}
+
+
+def test_a_chain_of_50000_records_is_one_person(duck, compiled_sql):
+    # GIVEN one chain of 50,000 records (the benchmark's identity stress case), each link a distinct value
+    # WHEN the compiled int_persons_resolved runs over it
+    with duck.cursor() as cur:
+        result = identity_stress.resolve_chain(cur, compiled_sql["int_persons_resolved"], 50_000)
+
+    # THEN every record is in one person, named after the smallest key, whatever its place in the chain
+    assert (result.records, result.persons, result.is_one_person) == (50_000, 1, True)
+
+
+def test_a_graph_unfinished_in_the_allowed_rounds_fails_loudly(duck, compiled_sql):
+    # GIVEN a chain of 1,000 records (about ten rounds) and a build allowed only two
+    # WHEN the model compiled with connected_components_max_rounds: 2 runs
+    # THEN it fails naming the var to raise, instead of returning a partial partition
+    with duck.cursor() as cur, pytest.raises(
+            duckdb.Error, match="did not converge in 2 rounds: raise the var connected_components_max_rounds"):
+        identity_stress.resolve_chain(cur, compiled_sql["int_persons_resolved_capped"], 1_000)

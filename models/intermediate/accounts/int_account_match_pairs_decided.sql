@@ -51,55 +51,26 @@ joining_edges as (
         mdm_node_key_r as to_key
     from decided
     where decision in ('steward_match', 'model_match')
-    union
-    select
-        mdm_node_key_r as from_key,
-        mdm_node_key_l as to_key
-    from decided
-    where decision in ('steward_match', 'model_match')
 ),
 
-{{ reachable_pairs_ctes('nodes', 'node_key', 'joining_edges', 'from_key', 'to_key') }},
+{{ connected_components_ctes('nodes', 'node_key', 'joining_edges', 'from_key', 'to_key') }},
 
 proposed_clusters as (
     select
-        record_key as node_key,
-        min(reached_key) as cluster_key
-    from reachable
-    group by record_key
+        node_key,
+        component_key as cluster_key
+    from components
 ),
 
 kept_apart as (
     select
-        left_clusters.cluster_key,
-        'steward_no_match' as conflict_reason
+        mdm_node_key_l as node_key_l,
+        mdm_node_key_r as node_key_r
     from decided
-    inner join proposed_clusters as left_clusters on decided.mdm_node_key_l = left_clusters.node_key
-    inner join proposed_clusters as right_clusters on decided.mdm_node_key_r = right_clusters.node_key
-    where decided.decision = 'steward_no_match' and left_clusters.cluster_key = right_clusters.cluster_key
+    where decision = 'steward_no_match'
 ),
 
-conflicts as (
-    select
-        cluster_key,
-        'two_golden_accounts' as conflict_reason
-    from proposed_clusters
-    where node_key like 'mdm:%'
-    group by cluster_key
-    having count(*) > 1
-
-    union all
-
-    select * from kept_apart
-),
-
-cluster_conflicts as (
-    select
-        cluster_key,
-        min(conflict_reason) as conflict_reason
-    from conflicts
-    group by cluster_key
-),
+{{ cluster_conflicts_ctes('proposed_clusters', 'kept_apart') }},
 
 final as (
     select

@@ -35,50 +35,38 @@ applied_edges as (
         mdm_node_key_r as to_key
     from pairs
     where is_applied
-    union
-    select
-        mdm_node_key_r as from_key,
-        mdm_node_key_l as to_key
-    from pairs
-    where is_applied
 ),
 
-{{ reachable_pairs_ctes('nodes', 'node_key', 'applied_edges', 'from_key', 'to_key') }},
+{{ connected_components_ctes('nodes', 'node_key', 'applied_edges', 'from_key', 'to_key') }},
 
 clusters as (
     select
-        record_key as node_key,
-        min(reached_key) as cluster_key
-    from reachable
-    group by record_key
+        node_key,
+        component_key as cluster_key
+    from components
 ),
 
-conflicting_clusters as (
-    select cluster_key from clusters
-    where node_key like 'mdm:%'
-    group by cluster_key
-    having count(*) > 1
-
-    union
-
-    select left_clusters.cluster_key
+kept_apart as (
+    select
+        left_records.mdm_node_key as node_key_l,
+        right_records.mdm_node_key as node_key_r
     from steward_decisions
     inner join match_records as left_records
         on steward_decisions.match_record_key_l = left_records.match_record_key
     inner join match_records as right_records
         on steward_decisions.match_record_key_r = right_records.match_record_key
-    inner join clusters as left_clusters on left_records.mdm_node_key = left_clusters.node_key
-    inner join clusters as right_clusters on right_records.mdm_node_key = right_clusters.node_key
-    where steward_decisions.decision = 'no_match' and left_clusters.cluster_key = right_clusters.cluster_key
+    where steward_decisions.decision = 'no_match'
 ),
+
+{{ cluster_conflicts_ctes('clusters', 'kept_apart') }},
 
 final_clusters as (
     select
         clusters.node_key,
-        case when conflicting_clusters.cluster_key is null then clusters.cluster_key else clusters.node_key end
+        case when cluster_conflicts.cluster_key is null then clusters.cluster_key else clusters.node_key end
             as cluster_key
     from clusters
-    left join conflicting_clusters on clusters.cluster_key = conflicting_clusters.cluster_key
+    left join cluster_conflicts on clusters.cluster_key = cluster_conflicts.cluster_key
 ),
 
 cluster_anchors as (

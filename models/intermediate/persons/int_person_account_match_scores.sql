@@ -1,9 +1,12 @@
 -- Lead-to-account matching: each person of int_person_match_records paired with the unified accounts whose records
--- (source accounts, golden accounts) share their domain or their normalised company name (a value shared by more
--- than var `account_match_max_block_size` account records is not compared), scored by the trained lead-to-account
--- model (macros/matching/person_account_match_model.sql, from matching/person_account_match_model.json). One row per
--- person and unified account: the best-scoring of the account's records, with each comparison's level and weight.
--- The exact domain level is the former exact email-domain rule, now one level of the model.
+-- (source accounts, golden accounts) share their domain, or their normalised company name where one side has no
+-- domain, as account matching blocks (with the trained weights, two different domains outweigh any agreement of
+-- names: such a pair scores far below the threshold, and common names would make most of the work). A value shared
+-- by more than var `account_match_max_block_size` account records is not compared. Scored by the trained
+-- lead-to-account model (macros/matching/person_account_match_model.sql, from
+-- matching/person_account_match_model.json). One row per person and unified account: the best-scoring of the
+-- account's records, with each comparison's level and weight. The exact domain level is the former exact
+-- email-domain rule, now one level of the model.
 {%- set model = person_account_match_model() %}
 {%- set values = ['name_normalised', 'name_token_count', 'domain', 'country', 'city', 'phone'] %}
 with
@@ -54,7 +57,9 @@ candidates as (
         account_records.match_record_key as account_match_record_key
     from person_records
     inner join account_records on person_records.name_normalised = account_records.name_normalised
-    where account_records.name_block_size <= {{ var('account_match_max_block_size') }}
+    where
+        account_records.name_block_size <= {{ var('account_match_max_block_size') }}
+        and (person_records.domain is null or account_records.domain is null)
 ),
 
 pairs as (

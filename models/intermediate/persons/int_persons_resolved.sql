@@ -1,7 +1,7 @@
 -- One row per source person record with its person_id: the connected components of int_person_links.
--- Every record reaches every record of its component through the (undirected) links, whatever the chain length;
--- the component is named after its smallest record_key, and person_id is a hash of that name, so the same
--- inputs always give the same ids.
+-- Every record is in one component with every record it reaches through the (undirected) links, whatever the
+-- chain length (connected_components_ctes: near-linear, no pair of records enumerated); the component is named
+-- after its smallest record_key, and person_id is a hash of that name, so the same inputs always give the same ids.
 with recursive
 
 records as (
@@ -15,28 +15,14 @@ links as (
     from {{ ref('int_person_links') }}
 ),
 
-edges as (
-    select
-        record_key as from_key,
-        linked_record_key as to_key
-    from links
-    union
-    select
-        linked_record_key as from_key,
-        record_key as to_key
-    from links
-),
+{{ connected_components_ctes('records', 'record_key', 'links', 'record_key', 'linked_record_key') }},
 
--- (record_key, reached_key): every record each record reaches through the links (itself included).
-{{ reachable_pairs_ctes('records', 'record_key', 'edges', 'from_key', 'to_key') }},
-
-components as (
+components_sized as (
     select
-        record_key,
-        min(reached_key) as component_key,
-        count(*) as component_size
-    from reachable
-    group by record_key
+        node_key as record_key,
+        component_key,
+        count(*) over (partition by component_key) as component_size
+    from components
 ),
 
 final as (
@@ -45,7 +31,7 @@ final as (
         component_key,
         {{ dbt.hash('component_key') }} as person_id,
         component_size
-    from components
+    from components_sized
 )
 
 select * from final
