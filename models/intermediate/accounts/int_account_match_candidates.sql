@@ -84,27 +84,48 @@ blocked as (
 
 blocked_pairs as (
     select
-        left_records.match_record_key as match_record_key_l,
-        right_records.match_record_key as match_record_key_r,
-        min(left_records.block_rule) as blocked_by
-    from blocked as left_records
-    inner join blocked as right_records
-        on left_records.block_rule = right_records.block_rule
-        and left_records.block_value = right_records.block_value
-        and left_records.match_record_key < right_records.match_record_key
-        and left_records.mdm_node_key <> right_records.mdm_node_key
-    where
-        (
+        match_record_key_l,
+        match_record_key_r,
+        min(block_rule) as blocked_by
+    from (
+        -- domain, phone, name_city: every two records of a block
+        select
+            left_records.match_record_key as match_record_key_l,
+            right_records.match_record_key as match_record_key_r,
+            left_records.block_rule
+        from blocked as left_records
+        inner join blocked as right_records
+            on left_records.block_rule = right_records.block_rule
+            and left_records.block_value = right_records.block_value
+            and left_records.match_record_key < right_records.match_record_key
+            and left_records.mdm_node_key <> right_records.mdm_node_key
+        where
             left_records.block_rule in ('domain', 'phone')
-            or left_records.mdm_node_key not like 'mdm:%'
-            or right_records.mdm_node_key not like 'mdm:%'
-        )
-        and (
-            left_records.block_rule in ('domain', 'phone', 'name_city')
-            or left_records.domain is null
-            or right_records.domain is null
-        )
-    group by left_records.match_record_key, right_records.match_record_key
+            or (
+                left_records.block_rule = 'name_city'
+                and (left_records.mdm_node_key not like 'mdm:%' or right_records.mdm_node_key not like 'mdm:%')
+            )
+
+        union all
+
+        -- name_country, name_prefix_city: only pairs with a record without a domain, joined from that side (a
+        -- common name makes large blocks of records that all have a domain)
+        select
+            least(domainless.match_record_key, other.match_record_key) as match_record_key_l,
+            greatest(domainless.match_record_key, other.match_record_key) as match_record_key_r,
+            domainless.block_rule
+        from blocked as domainless
+        inner join blocked as other
+            on domainless.block_rule = other.block_rule
+            and domainless.block_value = other.block_value
+            and domainless.match_record_key <> other.match_record_key
+            and domainless.mdm_node_key <> other.mdm_node_key
+        where
+            domainless.domain is null
+            and domainless.block_rule in ('name_country', 'name_prefix_city')
+            and (domainless.mdm_node_key not like 'mdm:%' or other.mdm_node_key not like 'mdm:%')
+    ) as pairs
+    group by match_record_key_l, match_record_key_r
 ),
 
 steward_pairs as (
