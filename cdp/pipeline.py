@@ -38,7 +38,14 @@ from cdp.activation.destinations.base import Destination, DestinationError, Dest
 from cdp.activation.sync import run
 from cdp.activation.sync_log import RUN_SUCCEEDED, RUNS_TABLE
 from cdp.text_table import format_table
-from cdp.warehouse.connection import PROJECT_ROOT, WarehouseError, connect, exclusive_lock, table_exists
+from cdp.warehouse.connection import (
+    PROJECT_ROOT,
+    WarehouseError,
+    connect,
+    exclusive_lock,
+    out_of_memory_message,
+    table_exists,
+)
 from cdp.warehouse.dbt_runner import run_dbt
 from cdp.warehouse.loader import BATCHES_TABLE, LoadError, batch_loaded, load
 
@@ -204,6 +211,8 @@ def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, targ
         lines = [line.split("  ", 1)[-1].strip() for line in result.stdout.splitlines()]
         reasons = [line for line in lines if line.startswith(("Failure in", "Error in", "Compilation Error",
                                                               "Runtime Error", "Parsing Error"))]
+        if "Out of Memory Error" in result.stdout:
+            reasons.insert(0, out_of_memory_message("in dbt build"))
         log.error("dbt build output:\n%s", "\n".join(result.stdout.splitlines()[-40:]))
         raise PipelineError(f"dbt build failed (exit {result.returncode}): "
                             f"{'; '.join(reasons[:3]) or (lines[-1] if lines else 'no output')} "

@@ -552,3 +552,24 @@ def test_lenient_append_onto_text_columns(messy_dir: Path, good_dir: Path, wareh
 def test_cli_help_explains_lenient() -> None:
     result = run_cli("--help")
     assert result.returncode == 0 and "--lenient" in result.stdout and "as text" in result.stdout
+
+
+def test_scripts_connect_with_the_profiles_memory_cap_and_spill_folder(tmp_path: Path, monkeypatch) -> None:
+    # GIVEN a memory cap set the way profiles.yml reads it for dbt
+    monkeypatch.setenv("CDP_DUCKDB_MEMORY_LIMIT", "1GB")
+    from cdp.warehouse.connection import connect, out_of_memory_message
+
+    # WHEN a script opens the warehouse
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        limit, spill = con.execute(
+            "select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+    finally:
+        con.close()
+
+    # THEN it runs under the same cap and spills next to the file, as dbt does (profiles.yml)
+    assert limit == "953.6 MiB", limit  # DuckDB shows 1GB (10^9 bytes) in binary units
+    assert spill == f"{tmp_path / 'w.duckdb'}.tmp"
+    # and running out of memory says which variable to raise, with its current value
+    assert "raise CDP_DUCKDB_MEMORY_LIMIT" in out_of_memory_message(RuntimeError("x"))
+    assert "CDP_DUCKDB_MEMORY_LIMIT=1GB" in out_of_memory_message(RuntimeError("x"))

@@ -10,8 +10,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
 from cdp.logs import setup_logging
-from cdp.warehouse.connection import DEFAULT_PATH, WarehouseError, warehouse_path
+from cdp.warehouse.connection import DEFAULT_PATH, WarehouseError, out_of_memory_message, warehouse_path
 from cdp.warehouse.loader import LoadError, format_summary, load
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except WarehouseError as error:
         log.error("%s", error)
+        return 1
+    except duckdb.OutOfMemoryException as error:
+        log.error("%s", out_of_memory_message(error))
         return 1
     print(format_summary(loaded))
     print(f"\n{sum(item.rows for item in loaded):,} rows in {len(loaded)} tables loaded into "

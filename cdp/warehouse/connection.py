@@ -32,12 +32,29 @@ def warehouse_path(path: str | os.PathLike | None = None) -> Path:
     return chosen if chosen.is_absolute() else PROJECT_ROOT / chosen
 
 
-def engine_settings() -> dict[str, str]:
-    """DuckDB's memory cap and threads for the scripts, from the same variables (and defaults) as profiles.yml."""
-    return {
-        "memory_limit": os.environ.get("CDP_DUCKDB_MEMORY_LIMIT", "4GB"),
-        "threads": os.environ.get("CDP_DUCKDB_THREADS", "2"),
-    }
+MEMORY_LIMIT_VARIABLE = "CDP_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap: $CDP_DUCKDB_MEMORY_LIMIT, else 4GB; profiles.yml reads the same variable for dbt."""
+    return os.environ.get(MEMORY_LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT)
+
+
+def engine_settings(file: Path | None = None) -> dict[str, str]:
+    """DuckDB's memory cap, threads and spill folder for the scripts, from the same variables (and defaults) as
+    profiles.yml: beyond the cap DuckDB spills to ``<warehouse>.tmp``, as in a dbt build."""
+    settings = {"memory_limit": memory_limit(), "threads": os.environ.get("CDP_DUCKDB_THREADS", "2")}
+    if file is not None:
+        settings["temp_directory"] = f"{file}.tmp"
+    return settings
+
+
+def out_of_memory_message(error: Exception) -> str:
+    """What to do when DuckDB could not finish within its memory cap, even spilling."""
+    return (f"DuckDB ran out of memory at {MEMORY_LIMIT_VARIABLE}={memory_limit()} ({error}); it spills to disk up "
+            f"to that cap: raise {MEMORY_LIMIT_VARIABLE} (for example {MEMORY_LIMIT_VARIABLE}=12GB), or lower "
+            "CDP_DUCKDB_THREADS and CDP_DBT_THREADS, which each need memory of their own")
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -48,7 +65,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
     if not read_only:
         file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(file), read_only=read_only, config=engine_settings())
+        return duckdb.connect(str(file), read_only=read_only, config=engine_settings(file))
     except duckdb.IOException as error:  # typically: another process holds the write lock
         raise WarehouseError(f"Cannot open the warehouse {file}: {error}") from error
 
