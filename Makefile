@@ -51,6 +51,8 @@ install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spar
 demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export the upsell audience and show it, write the report
 	$(BIN)/dbt build --full-refresh
 	$(BIN)/python scripts/export_audience.py --segment seg_new_product_upsell --format marketo-csv --out $(OUT)
+	@echo; echo "Townsend is one account: the MDM maps two of its records, the matching model the third"
+	$(BIN)/python scripts/explain.py --account Townsend
 	$(BIN)/python scripts/report.py --out $(OUT)
 
 demo-sync: demo  ## sync the upsell audience to a fake Marketo on localhost, incrementally: p2 added (and a campaign requested), later removed
