@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from cdp.warehouse.connection import PROJECT_ROOT
-from cdp_dev.matching.comparisons import COMMAND, COMPILE_COMMAND, ELSE, MODELS, MatchModel, check_level_sql
+from cdp_dev.matching.comparisons import (
+    COMMAND,
+    COMPILE_COMMAND,
+    ELSE,
+    FEATURES,
+    MODELS,
+    MatchModel,
+    check_level_sql,
+)
 
 # Splink's floor for m and u before taking log2(m / u) (splink.internals.comparison_level.M_U_CLAMP_MIN).
 M_U_CLAMP_MIN = 1e-300
@@ -93,7 +101,7 @@ def model_dict(artefact: dict[str, Any]) -> dict[str, Any]:
         comparisons.append({"name": name, "levels": levels})
     return {"name": artefact["name"], "version": artefact["version"],
             "probability_two_random_records_match": prior, "prior_match_weight": prior_match_weight(prior),
-            "comparisons": comparisons}
+            "features": list(FEATURES), "comparisons": comparisons}
 
 
 def jinja_literal(value: Any) -> str:
@@ -126,7 +134,8 @@ def render_macro(model: MatchModel, compiled: dict[str, Any]) -> str:
               f"`{COMPILE_COMMAND}`): do not edit. The {compiled['name']} match model, version "
               f"{compiled['version']}: the prior and each comparison's levels in evaluation order (the first true "
               "condition wins; the last is 'else'), with their m and u probabilities and match weights "
-              "log2(m / u), as Splink trained them. Scored by the macros of macros/matching/match_scoring.sql.")
+              "log2(m / u), as Splink trained them; features: the record columns the levels compare (each as "
+              "<feature>_l and <feature>_r). Scored by the macros of macros/matching/match_scoring.sql.")
     lines = [
         "{#",
         *textwrap.wrap(header, width=116, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False),
@@ -138,6 +147,7 @@ def render_macro(model: MatchModel, compiled: dict[str, Any]) -> str:
         "        'probability_two_random_records_match': "
         f"{jinja_literal(compiled['probability_two_random_records_match'])},",
         f"        'prior_match_weight': {jinja_literal(compiled['prior_match_weight'])},",
+        f"        'features': [{', '.join(jinja_literal(feature) for feature in compiled['features'])}],",
         "        'comparisons': [",
     ]
     for comparison_index, comparison in enumerate(compiled["comparisons"]):

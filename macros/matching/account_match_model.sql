@@ -2,8 +2,8 @@
     Generated from matching/account_match_model.json by `make train-matching` (recompiled alone by `python -m
     cdp_dev.matching.compile`): do not edit. The account match model, version 20261201.4369c2b3: the prior and each
     comparison's levels in evaluation order (the first true condition wins; the last is 'else'), with their m and u
-    probabilities and match weights log2(m / u), as Splink trained them. Scored by the macros of
-    macros/matching/match_scoring.sql.
+    probabilities and match weights log2(m / u), as Splink trained them; features: the record columns the levels
+    compare (each as <feature>_l and <feature>_r). Scored by the macros of macros/matching/match_scoring.sql.
 #}
 {% macro account_match_model() -%}
     {{ return({
@@ -11,6 +11,7 @@
         'version': '20261201.4369c2b3',
         'probability_two_random_records_match': 0.0001771149410755894,
         'prior_match_weight': -12.462770913870404,
+        'features': ['name_normalised', 'name_token_count', 'domain', 'country', 'phone', 'city'],
         'comparisons': [
             {'name': 'name', 'levels': [
                 {'label': 'null', 'sql': 'name_normalised_l is null or name_normalised_r is null', 'is_null_level': true, 'm_probability': none, 'u_probability': none, 'match_weight': 0.0},

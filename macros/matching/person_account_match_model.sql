@@ -2,8 +2,8 @@
     Generated from matching/person_account_match_model.json by `make train-matching` (recompiled alone by `python -m
     cdp_dev.matching.compile`): do not edit. The person_account match model, version 20261201.cffe3bf5: the prior
     and each comparison's levels in evaluation order (the first true condition wins; the last is 'else'), with their
-    m and u probabilities and match weights log2(m / u), as Splink trained them. Scored by the macros of
-    macros/matching/match_scoring.sql.
+    m and u probabilities and match weights log2(m / u), as Splink trained them; features: the record columns the
+    levels compare (each as <feature>_l and <feature>_r). Scored by the macros of macros/matching/match_scoring.sql.
 #}
 {% macro person_account_match_model() -%}
     {{ return({
@@ -11,6 +11,7 @@
         'version': '20261201.cffe3bf5',
         'probability_two_random_records_match': 0.00021507011038472102,
         'prior_match_weight': -12.182595027102971,
+        'features': ['name_normalised', 'name_token_count', 'domain', 'country', 'phone', 'city'],
         'comparisons': [
             {'name': 'name', 'levels': [
                 {'label': 'null', 'sql': 'name_normalised_l is null or name_normalised_r is null', 'is_null_level': true, 'm_probability': none, 'u_probability': none, 'match_weight': 0.0},

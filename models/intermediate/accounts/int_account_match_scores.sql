@@ -3,7 +3,6 @@
 -- at and its weight (log2 of m/u), the total match weight (with the prior) and the match probability. The same SQL
 -- on every engine, so DuckDB and Spark give the same probabilities.
 {%- set model = account_match_model() %}
-{%- set values = ['name_normalised', 'name_token_count', 'domain', 'country', 'city', 'phone'] %}
 with
 
 candidates as (
@@ -21,7 +20,7 @@ pairs as (
         candidates.blocked_by,
         left_records.mdm_node_key as mdm_node_key_l,
         right_records.mdm_node_key as mdm_node_key_r,
-        {%- for value in values %}
+        {%- for value in model['features'] %}
             left_records.{{ value }} as {{ value }}_l,
             right_records.{{ value }} as {{ value }}_r,
         {%- endfor %}

@@ -8,7 +8,6 @@
 -- account's records, with each comparison's level and weight. The exact domain level is the former exact
 -- email-domain rule, now one level of the model.
 {%- set model = person_account_match_model() %}
-{%- set values = ['name_normalised', 'name_token_count', 'domain', 'country', 'city', 'phone'] %}
 with
 
 person_records as (
@@ -67,7 +66,7 @@ pairs as (
         candidates.person_id,
         account_records.account_id,
         account_records.match_record_key as account_match_record_key,
-        {%- for value in values %}
+        {%- for value in model['features'] %}
             person_records.{{ value }} as {{ value }}_l,
             account_records.{{ value }} as {{ value }}_r,
         {%- endfor %}
