@@ -191,8 +191,9 @@ class Bench:
         return {r["unique_id"].split(".", 2)[-1]: float(r["execution_time"]) for r in results
                 if r["unique_id"].startswith("model.")}
 
-    def _heaviest(self, count: int = 5) -> list[tuple[str, float]]:
-        return sorted(self._model_seconds().items(), key=lambda item: -item[1])[:count]
+    @staticmethod
+    def _heaviest(seconds: dict[str, float], count: int = 5) -> list[tuple[str, float]]:
+        return sorted(seconds.items(), key=lambda item: -item[1])[:count]
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -238,8 +239,8 @@ class Bench:
 
     def full_build(self) -> None:
         self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
-        self.result.heaviest_full = self._heaviest()
         seconds = self._model_seconds()
+        self.result.heaviest_full = self._heaviest(seconds)
         self.result.identity_models_s = {model: seconds.get(model, 0.0) for model in IDENTITY_MODELS}
 
     def incremental_build(self) -> None:
@@ -251,7 +252,7 @@ class Bench:
         self.result.incremental_build_s = self._dbt("incremental dbt build", "build",
                                                     *pipeline.incremental_build_args(tables))
         pipeline.mark_built(str(self.warehouse))
-        self.result.heaviest_incremental = self._heaviest()
+        self.result.heaviest_incremental = self._heaviest(self._model_seconds())
 
     def freshness(self) -> None:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:

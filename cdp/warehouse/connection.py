@@ -50,9 +50,10 @@ def engine_settings(file: Path | None = None) -> dict[str, str]:
     return settings
 
 
-def out_of_memory_message(error: Exception) -> str:
-    """What to do when DuckDB could not finish within its memory cap, even spilling."""
-    return (f"DuckDB ran out of memory at {MEMORY_LIMIT_VARIABLE}={memory_limit()} ({error}); it spills to disk up "
+def out_of_memory_message(detail: object) -> str:
+    """What to do when DuckDB could not finish within its memory cap, even spilling; `detail` (the error, or where it
+    happened) is quoted in parentheses."""
+    return (f"DuckDB ran out of memory at {MEMORY_LIMIT_VARIABLE}={memory_limit()} ({detail}); it spills to disk up "
             f"to that cap: raise {MEMORY_LIMIT_VARIABLE} (for example {MEMORY_LIMIT_VARIABLE}=12GB), or lower "
             "CDP_DUCKDB_THREADS and CDP_DBT_THREADS, which each need memory of their own")
 

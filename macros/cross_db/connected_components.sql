@@ -6,9 +6,9 @@
 
     Randomised contraction (DECISIONLOG "Identity resolution without a quadratic worst case"): nodes get integer ids
     in key order; a first round without recursion moves every node to the smallest id of its closed neighbourhood
-    (which finishes the usual stars); then each round, every node of the current graph moves to the neighbour (or itself) that comes first in a fresh
-    per-round hash order, the graph's edges are rewritten to those representatives and edges inside a representative
-    disappear. The first node of each component in that order takes in all its neighbours, so every round shrinks
+    (which finishes the usual stars); then each round, every node of the current graph moves to the neighbour (or
+    itself) that comes first in a fresh per-round hash order, the graph's edges are rewritten to those
+    representatives and edges inside a representative disappear. The first node of each component in that order takes in all its neighbours, so every round shrinks
     every unfinished component, and the expected number of rounds grows with the logarithm of its size (a chain of
     50,000 records: 17). A node whose representative has no edge left is finished. Work per round is linear in the
     nodes and edges still active; no pair of nodes is ever enumerated.
@@ -30,7 +30,7 @@
         from {{ nodes }}
     ),
 
-    component_edges as (
+    component_edge_ids as (
         select
             from_ids.node_id as from_id,
             to_ids.node_id as to_id
@@ -38,16 +38,21 @@
         inner join component_node_ids as from_ids on {{ edges }}.{{ from_key }} = from_ids.node_key
         inner join component_node_ids as to_ids on {{ edges }}.{{ to_key }} = to_ids.node_key
         where from_ids.node_id <> to_ids.node_id
+    ),
+
+    -- both directions of every edge
+    component_edges as (
+        select
+            from_id,
+            to_id
+        from component_edge_ids
 
         union all
 
         select
-            to_ids.node_id as from_id,
-            from_ids.node_id as to_id
-        from {{ edges }}
-        inner join component_node_ids as from_ids on {{ edges }}.{{ from_key }} = from_ids.node_key
-        inner join component_node_ids as to_ids on {{ edges }}.{{ to_key }} = to_ids.node_key
-        where from_ids.node_id <> to_ids.node_id
+            to_id as from_id,
+            from_id as to_id
+        from component_edge_ids
     ),
 
     -- The first round, by id (= key) order and without recursion: identity graphs are stars around the first
@@ -130,7 +135,7 @@
         where kind <> 'done'
         {%- endif %}
     ) as ranked
-    where kind <> 'edge' or first_of_a is null or least({{ pack_a }}, first_of_a) <> least({{ pack_b }}, first_of_b)
+    where kind <> 'edge' or least({{ pack_a }}, first_of_a) <> least({{ pack_b }}, first_of_b)
 {%- endmacro %}
 
 {# A 31-bit hash of an integer id and a round number: the per-round order of the nodes. #}
