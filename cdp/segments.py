@@ -34,9 +34,8 @@ COMMAND = "make segments"
 ASSIGNMENT_COLUMNS = [
     {"name": "split_group", "description": "{{ doc('segment_split_group') }}", "data_type": "string"},
     {"name": "assignment", "description": "{{ doc('segment_assignment') }}", "data_type": "string",
-     "data_tests": ["not_null",
-                    {"accepted_values": {"arguments": {"values": ["member", "holdout", "suppressed", "excluded",
-                                                                   "outranked"]}}}]},
+     "data_tests": [{"not_null_accepted_values": {"arguments": {"values": [
+         "member", "holdout", "suppressed", "excluded", "outranked"]}}}]},
     {"name": "assignment_reason", "description": "{{ doc('segment_assignment_reason') }}", "data_type": "string"},
     {"name": "as_of_at", "description": "{{ doc('as_of_at') }}", "data_type": "timestamp"},
 ]

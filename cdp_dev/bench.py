@@ -87,6 +87,9 @@ class BenchResult:
     stress: list[identity_stress.ChainResult] = field(default_factory=list)
     heaviest_full: list[tuple[str, float]] = field(default_factory=list)
     heaviest_incremental: list[tuple[str, float]] = field(default_factory=list)
+    # where each build's time goes: (group of nodes, nodes, seconds of node time), see Bench._profile
+    profile_full: list[tuple[str, int, float]] = field(default_factory=list)
+    profile_incremental: list[tuple[str, int, float]] = field(default_factory=list)
     measured_at: str = ""
 
     @property
@@ -138,6 +141,16 @@ class BenchResult:
         lines += ["", *format_table([("target", "value", "goal", "met"),
                                      *[(m, v, t, "yes" if ok else "NO") for m, v, t, ok in self.checks]],
                                     right_aligned={1}, header_rule=True)]
+        for title, wall, profile in (("full build", self.full_build_s, self.profile_full),
+                                     ("incremental build", self.incremental_build_s, self.profile_incremental)):
+            if profile:
+                busy = sum(seconds for _, _, seconds in profile)
+                rows = [(group, f"{nodes:,}", f"{seconds:.1f}") for group, nodes, seconds in profile]
+                rows.append(("all nodes", f"{sum(n for _, n, _ in profile):,}", f"{busy:.1f}"))
+                lines += ["", *format_table([(f"where the {title}'s time goes", "nodes", "node seconds"), *rows],
+                                            right_aligned={1, 2}, header_rule=True),
+                          f"{wall:.1f} s of wall time: {busy / wall:.2f} nodes running on average; the rest of the "
+                          "time dbt starts, plans and records the nodes"]
         for title, models in (("heaviest models, full build", self.heaviest_full),
                               ("heaviest models, incremental build", self.heaviest_incremental)):
             if models:
@@ -191,6 +204,22 @@ class Bench:
         return {r["unique_id"].split(".", 2)[-1]: float(r["execution_time"]) for r in results
                 if r["unique_id"].startswith("model.")}
 
+    def _profile(self) -> list[tuple[str, int, float]]:
+        """The last dbt command's node time by kind: models per layer (the top folder under models/), data tests,
+        seeds; from its run_results.json and manifest.json."""
+        results = json.loads((self.target / "run_results.json").read_text())["results"]
+        nodes = json.loads((self.target / "manifest.json").read_text())["nodes"]
+        groups: dict[str, list[float]] = {}
+        for result in results:
+            node = nodes.get(result["unique_id"], {})
+            kind = node.get("resource_type", result["unique_id"].split(".", 1)[0])
+            if kind == "model" and len(node.get("fqn", [])) > 2:
+                group = f"models: {node['fqn'][1]}"
+            else:
+                group = "data tests" if kind == "test" else f"{kind}s"
+            groups.setdefault(group, []).append(float(result["execution_time"]))
+        return sorted(((group, len(times), sum(times)) for group, times in groups.items()), key=lambda g: -g[2])
+
     @staticmethod
     def _heaviest(seconds: dict[str, float], count: int = 5) -> list[tuple[str, float]]:
         return sorted(seconds.items(), key=lambda item: -item[1])[:count]
@@ -241,6 +270,7 @@ class Bench:
         self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
         seconds = self._model_seconds()
         self.result.heaviest_full = self._heaviest(seconds)
+        self.result.profile_full = self._profile()
         self.result.identity_models_s = {model: seconds.get(model, 0.0) for model in IDENTITY_MODELS}
 
     def incremental_build(self) -> None:
@@ -253,6 +283,7 @@ class Bench:
                                                     *pipeline.incremental_build_args(tables))
         pipeline.mark_built(str(self.warehouse))
         self.result.heaviest_incremental = self._heaviest(self._model_seconds())
+        self.result.profile_incremental = self._profile()
 
     def freshness(self) -> None:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:

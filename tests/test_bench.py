@@ -37,5 +37,16 @@ def test_bench_runs_every_step_and_reports_json_and_a_table(tmp_path):
     assert [(chain["records"], chain["persons"], chain["is_one_person"]) for chain in data["stress"]] == [
         (50_000, 1, True), (1_000, 1, True)]
     assert "end-to-end freshness" in result.stdout and "heaviest models, full build" in result.stdout
+    # where each build's time goes: every node of the full build is in one group, the tests apart from the models
+    full = {group: (nodes, seconds) for group, nodes, seconds in data["profile_full"]}
+    assert {"data tests", "models: staging", "models: intermediate", "models: marts", "models: segments"} <= set(full)
+    manifest = json.loads((tmp_path / "run-20-seed1-app12" / "target" / "manifest.json").read_text())
+    assert full["data tests"][0] == sum(
+        1 for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and "demo" not in node["tags"] and node["config"]["enabled"])
+    assert full["data tests"][1] > 0
+    incremental = {group for group, _, _ in data["profile_incremental"]}
+    assert "data tests" in incremental and "models: staging" in incremental
+    assert "where the full build's time goes" in result.stdout
     # the freshness step's visit went through the pipeline and was moved aside
     assert list((tmp_path / "run-20-seed1-app12" / "drop" / ".loaded").glob("*/marketo/activity_visit_webpage.*"))
