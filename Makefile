@@ -25,7 +25,7 @@ SPARK_INSTALLED := $(VENV)/.installed-spark
 # Both builds export their public models here (Parquet), to be compared row by row.
 COMPARE := $(CURDIR)/target/compare
 
-.PHONY: help install install-spark demo demo-sync build export report report-screenshot run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments train-matching matching-quality docs clean
+.PHONY: help install install-spark spark-up spark-down demo demo-sync build export report report-screenshot run bench test test-build conventions lint pytest test-fast test-spark raw-contract-macro segments train-matching matching-quality docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ $(SPARK_INSTALLED): requirements-spark.txt $(INSTALLED)
 	@touch $@
 
 install-spark: install $(SPARK_INSTALLED)  ## install the Spark extras (dbt-spark, pyspark) into .venv
+
+# A local Spark cluster as a service (README "Running on a distributed engine"): master, two workers, Thrift server,
+# Derby metastore, under warehouse/spark-cluster/; every port on 127.0.0.1.
+spark-up: install-spark  ## start the local Spark cluster and wait until its Thrift server answers (idempotent)
+	$(BIN)/python scripts/spark_cluster.py up
+
+spark-down: install-spark  ## stop the local Spark cluster (idempotent)
+	$(BIN)/python scripts/spark_cluster.py down
 
 demo: install $(SEGMENT_REGISTRY)  ## load the demo, build everything, export the upsell audience and show it, write the report
 	$(BIN)/dbt build --full-refresh
@@ -113,12 +121,12 @@ lint: install  ## sqlfluff lint of models, macros and analyses
 	! grep -E "Skipped file .* (fatal|error)" target/lint.log
 
 pytest: install  ## Python tests: loader, export, end to end on fresh temporary warehouses
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile -m "not spark"
 
 # The tests not marked dbt (pytest.ini): no dbt build, no dbt run; for the edit-test loop. Two workers (pytest-xdist),
 # one test file each at a time, so a file's fixtures are built once.
 test-fast: install  ## Python tests that need no dbt build, under a minute
-	$(BIN)/pytest -m "not dbt" -n 2 --dist loadfile
+	$(BIN)/pytest -m "not dbt and not spark" -n 2 --dist loadfile
 
 # Spark's catalog lives in memory for one dbt command: seeds, models and tests run in one `dbt build`. Both builds
 # shift the demo to the same day and evaluate as of its start, so they compare like with like.
@@ -132,6 +140,7 @@ test-spark: install-spark  ## the demo on Spark: build, data and unit tests, the
 	SPARK_CONF_DIR=spark CDP_TARGET=spark CDP_SPARK_WAREHOUSE_DIR=warehouse/spark $(BIN)/dbt build \
 		--target-path target/spark --vars "{compare_export_dir: '$(COMPARE)/spark', demo_today: '$$today', as_of: '$$today'}"
 	$(BIN)/python scripts/compare_engines.py $(COMPARE)/duckdb $(COMPARE)/spark --names duckdb spark
+	$(BIN)/pytest -m spark
 
 # dbt compiles unit tests without the project's graph: their raw-table fixtures read the contract from a macro
 # generated from the source ymls (a build stops when it is out of date).

@@ -1,0 +1,95 @@
+"""The local Spark cluster as a service (scripts/spark_cluster.py, make spark-up / spark-down), started for real on
+free ports in a folder of its own: it answers SQL through its Thrift server, a second `up` and a second `down` change
+nothing, `down` frees every port, and a table written before a restart is still there after it (the metastore and
+the warehouse directory persist). Needs the Spark extras (`make install-spark`) and Java; `make test-spark` runs it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cdp.warehouse.spark_cluster import port_answers as answers
+from conftest import REPO_ROOT
+
+pytestmark = pytest.mark.spark
+
+PROCESSES = ("master", "worker-1", "worker-2", "thrift-server")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def cluster_env(tmp_path):
+    ports = {"CDP_SPARK_MASTER_PORT": free_port(), "CDP_SPARK_UI_PORT": free_port(),
+             "CDP_SPARK_THRIFT_PORT": free_port()}
+    env = {**os.environ, "CDP_SPARK_CLUSTER_DIR": str(tmp_path / "cluster"),
+           **{name: str(port) for name, port in ports.items()}}
+    yield env, ports
+    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), "down"], env=env,
+                   cwd=REPO_ROOT, capture_output=True, text=True)
+
+
+def cluster(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), action], env=env,
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def pids(folder: Path) -> dict[str, int]:
+    return {name: int((folder / "run" / f"{name}.pid").read_text()) for name in PROCESSES
+            if (folder / "run" / f"{name}.pid").exists()}
+
+
+def query(port: int, *statements: str) -> list[tuple]:
+    from pyhive import hive
+
+    connection = hive.connect(host="127.0.0.1", port=port, username="cdp")
+    try:
+        cursor = connection.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        return cursor.fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_cluster_starts_once_answers_sql_stops_once_and_keeps_its_tables(cluster_env):
+    env, ports = cluster_env
+    folder = Path(env["CDP_SPARK_CLUSTER_DIR"])
+
+    started = cluster(env, "up")
+    running = pids(folder)
+    assert set(running) == set(PROCESSES)
+    assert answers(ports["CDP_SPARK_THRIFT_PORT"]) and answers(ports["CDP_SPARK_MASTER_PORT"])
+    # where the logs are is printed, one per process
+    assert all(str(folder / "logs" / f"{name}.log") in started.stdout for name in PROCESSES)
+    assert query(ports["CDP_SPARK_THRIFT_PORT"],
+                 "create database if not exists raw_marketo",
+                 "create table raw_marketo.lead using parquet as select '1' as id, 'p2@townsend.com' as email",
+                 "select id, email from raw_marketo.lead") == [("1", "p2@townsend.com")]
+    # the two workers joined the master (one core each): the job ran on the cluster, not in the server alone
+    master_log = (folder / "logs" / "master.log").read_text()
+    assert master_log.count("Registering worker") == 2
+
+    again = cluster(env, "up")
+    assert "already running" in again.stderr and pids(folder) == running
+
+    cluster(env, "down")
+    assert not any(answers(port) for port in ports.values())
+    assert pids(folder) == {}
+    assert "not running" in cluster(env, "down").stderr
+
+    # a restart finds the table in the metastore, its files in the warehouse directory
+    cluster(env, "up")
+    assert query(ports["CDP_SPARK_THRIFT_PORT"], "select count(*) from raw_marketo.lead") == [(1,)]
+    assert list((folder / "warehouse").glob("raw_marketo.db/lead/*.parquet"))
