@@ -34,13 +34,17 @@ def cluster_env(tmp_path):
     env = {**os.environ, "CDP_SPARK_CLUSTER_DIR": str(tmp_path / "cluster"),
            **{name: str(port) for name, port in ports.items()}}
     yield env, ports
-    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), "down"], env=env,
-                   cwd=REPO_ROOT, capture_output=True, text=True)
+    run(env, "down")
+
+
+def run(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
+    """scripts/spark_cluster.py ACTION, as a user runs it."""
+    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), action], env=env,
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
 
 
 def cluster(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), action], env=env,
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    result = run(env, action)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -93,3 +97,16 @@ def test_the_cluster_starts_once_answers_sql_stops_once_and_keeps_its_tables(clu
     cluster(env, "up")
     assert query(ports["CDP_SPARK_THRIFT_PORT"], "select count(*) from raw_marketo.lead") == [(1,)]
     assert list((folder / "warehouse").glob("raw_marketo.db/lead/*.parquet"))
+
+
+def test_a_taken_port_is_named_with_the_variable_that_moves_it_and_nothing_starts(cluster_env):
+    env, ports = cluster_env
+    folder = Path(env["CDP_SPARK_CLUSTER_DIR"])
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", ports["CDP_SPARK_MASTER_PORT"]))
+        squatter.listen()
+        result = run(env, "up")
+
+    assert result.returncode == 1
+    assert f"port {ports['CDP_SPARK_MASTER_PORT']}" in result.stderr and "CDP_SPARK_MASTER_PORT" in result.stderr
+    assert pids(folder) == {}

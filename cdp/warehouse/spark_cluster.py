@@ -35,7 +35,9 @@ HOST = "127.0.0.1"
 DEFAULT_DIR = "warehouse/spark-cluster"
 WORKERS = 2
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
-# The line the Thrift server logs once it accepts sessions (its port opens a moment before that).
+# The lines a worker logs once it joined the master, and the Thrift server once it accepts sessions (its port
+# opens a moment before that).
+WORKER_READY = "Successfully registered with master"
 THRIFT_READY = "HiveThriftServer2 started"
 START_TIMEOUT_S = float(os.environ.get("CDP_SPARK_START_TIMEOUT", "300"))
 STOP_TIMEOUT_S = 30.0
@@ -120,6 +122,7 @@ class Cluster:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_environment()
         self.home = spark_home()
+        self._started: dict[str, subprocess.Popen] = {}  # the processes this call started, by name
 
     # -- processes -------------------------------------------------------------------------
 
@@ -139,20 +142,18 @@ class Cluster:
             process = subprocess.Popen(command, cwd=self.settings.root, env=self._env(), stdout=output,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.settings.pid_file(name).write_text(f"{process.pid}\n")
+        self._started[name] = process
 
     def _wait(self, name: str, ready: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not ready():
-            if running_pid(self.settings, name) is None:
+            if self._started[name].poll() is not None:
+                self.settings.pid_file(name).unlink(missing_ok=True)
                 raise ClusterError(f"the {name} stopped while starting: see {self.settings.log_file(name)}")
             if time.monotonic() > deadline:
                 raise ClusterError(f"the {name} did not {what} within {START_TIMEOUT_S:.0f} s "
                                    f"(CDP_SPARK_START_TIMEOUT): see {self.settings.log_file(name)}")
             time.sleep(0.5)
-
-    def _log_has(self, name: str, text: str, count: int = 1) -> bool:
-        path = self.settings.log_file(name)
-        return path.exists() and path.read_text(errors="replace").count(text) >= count
 
     # -- commands --------------------------------------------------------------------------
 
@@ -176,12 +177,12 @@ class Cluster:
             name = f"worker-{n}"
             if running_pid(s, name) is None:
                 log.info("starting %s: 1 core, %s", name, s.worker_memory)
-                marker = self._count(name, "Successfully registered with master")
+                marker = self._count(name, WORKER_READY)
                 self._launch(name, [spark_class, "org.apache.spark.deploy.worker.Worker", "--host", HOST,
                                     "--cores", "1", "--memory", s.worker_memory, "--webui-port",
                                     str(s.ui_port + n), "--work-dir", str(s.root / "work" / name), s.master_url])
-                self._wait(name, lambda name=name, marker=marker: self._log_has(
-                    name, "Successfully registered with master", marker + 1), "register with the master")
+                self._wait(name, lambda name=name, marker=marker: self._count(name, WORKER_READY) > marker,
+                           "register with the master")
                 started = True
 
         if running_pid(s, "thrift-server") is None:
@@ -209,8 +210,8 @@ class Cluster:
                 "--hiveconf", f"hive.server2.thrift.bind.host={HOST}",
                 "spark-internal",
             ])
-            self._wait("thrift-server", lambda: port_answers(s.thrift_port) and self._log_has(
-                "thrift-server", THRIFT_READY, marker + 1), f"accept sessions on port {s.thrift_port}")
+            self._wait("thrift-server", lambda: port_answers(s.thrift_port) and self._count(
+                "thrift-server", THRIFT_READY) > marker, f"accept sessions on port {s.thrift_port}")
             started = True
         return started
 
@@ -240,6 +241,7 @@ class Cluster:
     # -- helpers ---------------------------------------------------------------------------
 
     def _count(self, name: str, text: str) -> int:
+        """How often `text` occurs in the log of process `name` (logs are appended to across starts)."""
         path = self.settings.log_file(name)
         return path.read_text(errors="replace").count(text) if path.exists() else 0
 
