@@ -198,16 +198,19 @@ class Bench:
         return self._run(label, [str(DBT), command, *args,
                                  "--target-path", str(self.target), "--log-path", str(self.work / "logs")])
 
-    def _model_seconds(self) -> dict[str, float]:
-        """Each model's execution time in the last dbt command, from its run_results.json."""
-        results = json.loads((self.target / "run_results.json").read_text())["results"]
+    def _results(self) -> list[dict]:
+        """The node results of the last dbt command, from its run_results.json (read once per build)."""
+        return json.loads((self.target / "run_results.json").read_text())["results"]
+
+    @staticmethod
+    def _model_seconds(results: list[dict]) -> dict[str, float]:
+        """Each model's execution time."""
         return {r["unique_id"].split(".", 2)[-1]: float(r["execution_time"]) for r in results
                 if r["unique_id"].startswith("model.")}
 
-    def _profile(self) -> list[tuple[str, int, float]]:
-        """The last dbt command's node time by kind: models per layer (the top folder under models/), data tests,
-        seeds; from its run_results.json and manifest.json."""
-        results = json.loads((self.target / "run_results.json").read_text())["results"]
+    def _profile(self, results: list[dict]) -> list[tuple[str, int, float]]:
+        """Node time by kind: models per layer (the top folder under models/, from the manifest), data tests,
+        seeds."""
         nodes = json.loads((self.target / "manifest.json").read_text())["nodes"]
         groups: dict[str, list[float]] = {}
         for result in results:
@@ -268,9 +271,10 @@ class Bench:
 
     def full_build(self) -> None:
         self.result.full_build_s = self._dbt("full dbt build", "build", *pipeline.full_build_args())
-        seconds = self._model_seconds()
+        results = self._results()
+        seconds = self._model_seconds(results)
         self.result.heaviest_full = self._heaviest(seconds)
-        self.result.profile_full = self._profile()
+        self.result.profile_full = self._profile(results)
         self.result.identity_models_s = {model: seconds.get(model, 0.0) for model in IDENTITY_MODELS}
 
     def incremental_build(self) -> None:
@@ -282,8 +286,9 @@ class Bench:
         self.result.incremental_build_s = self._dbt("incremental dbt build", "build",
                                                     *pipeline.incremental_build_args(tables))
         pipeline.mark_built(str(self.warehouse))
-        self.result.heaviest_incremental = self._heaviest(self._model_seconds())
-        self.result.profile_incremental = self._profile()
+        results = self._results()
+        self.result.heaviest_incremental = self._heaviest(self._model_seconds(results))
+        self.result.profile_incremental = self._profile(results)
 
     def freshness(self) -> None:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:

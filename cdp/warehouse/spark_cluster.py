@@ -33,7 +33,10 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 DEFAULT_DIR = "warehouse/spark-cluster"
-WORKERS = 2
+# The processes, in the order they start; the workers (one core each) put their web pages on the ports after the
+# master's.
+WORKERS = ("worker-1", "worker-2")
+PROCESSES = ("master", *WORKERS, "thrift-server")
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 # The lines a worker logs once it joined the master, and the Thrift server once it accepts sessions (its port
 # opens a moment before that).
@@ -126,9 +129,6 @@ class Cluster:
 
     # -- processes -------------------------------------------------------------------------
 
-    def _names(self) -> list[str]:
-        return ["master", *[f"worker-{n}" for n in range(1, WORKERS + 1)], "thrift-server"]
-
     def _env(self) -> dict[str, str]:
         return {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": HOST,
                 # the cluster's own logging (INFO, into each process's log file), whatever the caller's
@@ -160,7 +160,7 @@ class Cluster:
     def start(self) -> bool:
         """Start what is not running, in order, each once the one before answers; True when anything started."""
         s = self.settings
-        for folder in ("logs", "run", "metastore", "warehouse", *[f"work/worker-{n}" for n in range(1, WORKERS + 1)]):
+        for folder in ("logs", "run", "metastore", "warehouse", *[f"work/{name}" for name in WORKERS]):
             (s.root / folder).mkdir(parents=True, exist_ok=True)
         started = False
         spark_class = str(self.home / "bin" / "spark-class")
@@ -173,8 +173,7 @@ class Cluster:
             self._wait("master", lambda: port_answers(s.master_port), f"answer on port {s.master_port}")
             started = True
 
-        for n in range(1, WORKERS + 1):
-            name = f"worker-{n}"
+        for n, name in enumerate(WORKERS, start=1):
             if running_pid(s, name) is None:
                 log.info("starting %s: 1 core, %s", name, s.worker_memory)
                 marker = self._count(name, WORKER_READY)
@@ -218,7 +217,7 @@ class Cluster:
     def stop(self) -> bool:
         """Stop every running process, the Thrift server first; True when anything was running."""
         stopped = False
-        for name in reversed(self._names()):
+        for name in reversed(PROCESSES):
             pid = running_pid(self.settings, name)
             if pid is None:
                 continue
@@ -236,7 +235,7 @@ class Cluster:
     def status(self) -> list[tuple[str, str, str]]:
         """(process, pid or 'stopped', log file) for each process."""
         return [(name, str(running_pid(self.settings, name) or "stopped"), str(self.settings.log_file(name)))
-                for name in self._names()]
+                for name in PROCESSES]
 
     # -- helpers ---------------------------------------------------------------------------
 
