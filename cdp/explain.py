@@ -10,13 +10,11 @@ is cdp.cli.explain (scripts/explain.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
-
 from cdp.text_table import format_table
-from cdp.warehouse.connection import table_exists
-from cdp.warehouse.sql import quote_identifier
+from cdp.warehouse.connection import Warehouse
 
 
 class ExplainError(Exception):
@@ -52,19 +50,25 @@ class Explanation:
         return self.assignment in ("member", "holdout")
 
 
-def _require_built(con: duckdb.DuckDBPyConnection) -> None:
+def _require_built(con: Warehouse) -> None:
     for schema, table in (("segments", "segment_definitions"), ("segments", "segment_qualifications"),
                           ("marts", "dim_persons")):
-        if not table_exists(con, schema, table):
+        if not con.table_exists(schema, table):
             raise ExplainError(f"the warehouse has no table {schema}.{table}: run dbt build first")
 
 
-def _relation(schema_and_table: str) -> str:
-    """A stored ``schema.table`` as SQL, each part quoted."""
-    return ".".join(quote_identifier(part) for part in schema_and_table.split(".", 1))
+def _relation(con: Warehouse, schema_and_table: str) -> str:
+    """A stored ``schema.table`` as SQL, each part quoted as the engine quotes a name."""
+    return ".".join(con.quote(part) for part in schema_and_table.split(".", 1))
 
 
-def find_person(con: duckdb.DuckDBPyConnection, email: str | None, person_id: str | None) -> tuple[str, str | None, bool]:
+def _one_of(values: Sequence[object]) -> str:
+    """``(?, ?, ...)``, a parameter per value, for ``in``: a list of values both engines take (a list bound as one
+    parameter would need DuckDB's ``unnest``, which Spark spells ``explode``). At least one value."""
+    return "(" + ", ".join(["?"] * len(values)) + ")"
+
+
+def find_person(con: Warehouse, email: str | None, person_id: str | None) -> tuple[str, str | None, bool]:
     if person_id:
         rows = con.execute(
             "select person_id, email, is_marketable from marts.dim_persons where person_id = ?", [person_id]
@@ -85,19 +89,19 @@ def find_person(con: duckdb.DuckDBPyConnection, email: str | None, person_id: st
     return rows[0]
 
 
-def _evaluated_rows(con: duckdb.DuckDBPyConnection, relation: str, key: str,
+def _evaluated_rows(con: Warehouse, relation: str, key: str,
                     subjects: list[str]) -> dict[str, dict[str, object]]:
     """The segment's evaluation for each subject (a person_id or account_id): its columns by name."""
     rows: dict[str, dict[str, object]] = {}
     for subject in subjects:
-        cursor = con.execute(f"select * from {_relation(relation)} where {quote_identifier(key)} = ?", [subject])
+        cursor = con.execute(f"select * from {_relation(con, relation)} where {con.quote(key)} = ?", [subject])
         found = cursor.fetchone()
         if found is not None:
             rows[subject] = dict(zip([column[0] for column in cursor.description], found))
     return rows
 
 
-def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = None,
+def explain(con: Warehouse, segment: str, email: str | None = None,
             person_id: str | None = None) -> Explanation:
     _require_built(con)
     definitions = con.execute(
@@ -112,8 +116,8 @@ def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = No
     person_id, person_email, is_marketable = find_person(con, email, person_id)
 
     accounts = con.execute(
-        "select b.account_id, a.account_name, cast(a.won_revenue_usd as varchar),"
-        " cast(a.open_pipeline_usd as varchar), b.relation_types"
+        "select b.account_id, a.account_name, cast(a.won_revenue_usd as string),"
+        " cast(a.open_pipeline_usd as string), b.relation_types"
         " from marts.bridge_person_accounts as b join marts.dim_accounts as a using (account_id)"
         " where b.person_id = ? order by a.won_revenue_usd desc, b.account_id",
         [person_id],
@@ -136,8 +140,8 @@ def explain(con: duckdb.DuckDBPyConnection, segment: str, email: str | None = No
         " where segment_name = ? and person_id = ?",
         [segment, person_id],
     ).fetchone()
-    as_of = con.execute("select cast(max(as_of_at) as varchar) from marts.person_traits").fetchone()[0] \
-        if table_exists(con, "marts", "person_traits") else None
+    as_of = con.execute("select cast(max(as_of_at) as string) from marts.person_traits").fetchone()[0] \
+        if con.table_exists("marts", "person_traits") else None
     identities = con.execute(
         "select source_system, source_object, source_id, email from marts.person_identity_map"
         " where person_id = ? order by 1, 2, 3",
@@ -304,30 +308,28 @@ class _Record:
         return self.values.get("account_name")
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema_and_table: str) -> list[str]:
-    schema, table = schema_and_table.split(".", 1)
-    return [row[0] for row in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
-        " order by ordinal_position", [schema, table]).fetchall()]
+def _columns(con: Warehouse, schema_and_table: str) -> list[str]:
+    """The table's column names (lower case), in order."""
+    return list(con.columns(*schema_and_table.split(".", 1)))
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema_and_table: str) -> bool:
-    return table_exists(con, *schema_and_table.split(".", 1))
+def _exists(con: Warehouse, schema_and_table: str) -> bool:
+    return con.table_exists(*schema_and_table.split(".", 1))
 
 
-def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, object]]:
+def _fetch_dicts(con: Warehouse, sql: str, params: list) -> list[dict[str, object]]:
     cursor = con.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _account_rows(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[tuple]:
+def _account_rows(con: Warehouse, where: str, params: list) -> list[tuple]:
     return con.execute(
         "select account_id, account_name, golden_account_id, source_account_count from marts.dim_accounts"
         f" where {where} order by account_name, account_id", params).fetchall()
 
 
-def find_account(con: duckdb.DuckDBPyConnection, name: str | None = None, account_id: str | None = None) -> tuple:
+def find_account(con: Warehouse, name: str | None = None, account_id: str | None = None) -> tuple:
     """The unified account (account_id, account_name, golden_account_id, won_revenue_usd, source_account_count):
     by account_id (or golden_account_id), or by a name equal, ignoring case, to the account's or one of its source
     records'. Raises ExplainError when none matches and AmbiguousAccount when several do."""
@@ -339,14 +341,14 @@ def find_account(con: duckdb.DuckDBPyConnection, name: str | None = None, accoun
     else:
         ids = _accounts_named(con, name or "")
     if len(ids) > 1:
-        candidates = _account_rows(con, "account_id in (select unnest(?))", [ids])
+        candidates = _account_rows(con, f"account_id in {_one_of(ids)}", ids)
         raise AmbiguousAccount(f"{len(ids)} accounts match the name {name!r}: rerun with --account-id ID", candidates)
     return con.execute(
         "select account_id, account_name, golden_account_id, won_revenue_usd, source_account_count"
         " from marts.dim_accounts where account_id = ?", ids).fetchone()
 
 
-def _accounts_named(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+def _accounts_named(con: Warehouse, name: str) -> list[str]:
     """The ids of the accounts a name matches (ignoring case and surrounding spaces); an error naming similar ones
     when there are none."""
     sql = "select account_id from marts.dim_accounts where lower(trim(account_name)) = lower(trim($name))"
@@ -372,7 +374,7 @@ def _accounts_named(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     raise ExplainError(f"no account named {name!r} (searched {searched}, ignoring case){hint}")
 
 
-def _source_rows(con: duckdb.DuckDBPyConnection, account_id: str) -> list[dict[str, object]]:
+def _source_rows(con: Warehouse, account_id: str) -> list[dict[str, object]]:
     """The account's rows of account_identity_map; an older map (no match_method) reads as the MDM's or none."""
     columns = _columns(con, "marts.account_identity_map")
     method = "match_method" if "match_method" in columns else \
@@ -383,17 +385,19 @@ def _source_rows(con: duckdb.DuckDBPyConnection, account_id: str) -> list[dict[s
                              " where account_id = ? order by source_system, source_account_id", [account_id])
 
 
-def _records(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, _Record]:
+def _records(con: Warehouse, keys: list[str]) -> dict[str, _Record]:
     if not keys or not _exists(con, MATCH_RECORDS):
         return {}
-    rows = _fetch_dicts(con, f"select * from {MATCH_RECORDS} where match_record_key in (select unnest(?))", [keys])
+    rows = _fetch_dicts(con, f"select * from {MATCH_RECORDS} where match_record_key in {_one_of(keys)}", keys)
     return {row["match_record_key"]: _Record(row["match_record_key"], row) for row in rows}
 
 
-def _pairs_touching(con: duckdb.DuckDBPyConnection, relation: str, keys: list[str]) -> list[dict[str, object]]:
+def _pairs_touching(con: Warehouse, relation: str, keys: list[str]) -> list[dict[str, object]]:
     """The rows of a pair relation (pairs decided, scores, steward decisions) with one of the keys on either side."""
-    return _fetch_dicts(con, f"select * from {relation} where match_record_key_l in (select unnest($keys))"
-                             " or match_record_key_r in (select unnest($keys))", {"keys": keys})
+    if not keys:
+        return []
+    return _fetch_dicts(con, f"select * from {relation} where match_record_key_l in {_one_of(keys)}"
+                             f" or match_record_key_r in {_one_of(keys)}", [*keys, *keys])
 
 
 def _other(pair: dict[str, object], key: str) -> str:
@@ -482,15 +486,15 @@ def _pair_evidence(key: str, pairs: list[dict[str, object]], scores: dict[tuple,
     return sorted(evidence, key=lambda item: (-item.match_probability, item.other_key))
 
 
-def _record_accounts(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, tuple[str, str | None]]:
+def _record_accounts(con: Warehouse, keys: list[str]) -> dict[str, tuple[str, str | None]]:
     """The unified account (account_id, account_name) of each record key, source account or MDM golden account."""
     rows = con.execute(
         "select m.source_system || ':' || m.source_account_id, a.account_id, a.account_name"
         " from marts.account_identity_map as m join marts.dim_accounts as a using (account_id)"
-        " where m.source_system || ':' || m.source_account_id in (select unnest($keys))"
+        f" where m.source_system || ':' || m.source_account_id in {_one_of(keys)}"
         " union all"
         " select 'mdm:' || golden_account_id, account_id, account_name from marts.dim_accounts"
-        " where 'mdm:' || golden_account_id in (select unnest($keys))", {"keys": keys}).fetchall()
+        f" where 'mdm:' || golden_account_id in {_one_of(keys)}", [*keys, *keys]).fetchall()
     return {key: (account_id, name) for key, account_id, name in rows}
 
 
@@ -539,7 +543,7 @@ def _source_account(row: dict[str, object], pairs: list[dict[str, object]], reco
                          row["match_probability"], _source_reason(row, pairs, records, decisions))
 
 
-def _model_evidence(con: duckdb.DuckDBPyConnection, sources: list[SourceAccount], own_keys: set[str],
+def _model_evidence(con: Warehouse, sources: list[SourceAccount], own_keys: set[str],
                     pairs: list[dict[str, object]], records: dict[str, _Record]) -> list[PairEvidence]:
     """The model's evidence for the applied pairs of each source account the model joined."""
     scores = {(score["match_record_key_l"], score["match_record_key_r"]): score
@@ -548,7 +552,7 @@ def _model_evidence(con: duckdb.DuckDBPyConnection, sources: list[SourceAccount]
             for item in _pair_evidence(source.record_key, pairs, scores, records)]
 
 
-def explain_account(con: duckdb.DuckDBPyConnection, name: str | None = None,
+def explain_account(con: Warehouse, name: str | None = None,
                     account_id: str | None = None) -> AccountExplanation:
     """How one unified account (by name or by account_id) was formed from its source accounts, the model's evidence
     for its model-joined records, and its near misses. Parts whose intermediate tables an older warehouse lacks are

@@ -44,7 +44,6 @@ from cdp.warehouse.connection import (
     connect,
     exclusive_lock,
     out_of_memory_message,
-    table_exists,
 )
 from cdp.warehouse.dbt_runner import run_dbt
 from cdp.warehouse.loader import BATCHES_TABLE, LoadError, batch_loaded, load
@@ -166,10 +165,10 @@ def unbuilt_tables(warehouse: str | None) -> list[str]:
     """Raw tables of loaded batches that no build has taken in yet."""
     con = connect(warehouse, read_only=True)
     try:
-        if not table_exists(con, *BATCHES_TABLE.split(".")):
+        if not con.table_exists(*BATCHES_TABLE.split(".")):
             return []
-        rows = con.execute(f"select distinct unnest(tables) from {BATCHES_TABLE} where built_at is null order by 1")
-        return [row[0] for row in rows.fetchall()]
+        rows = con.fetchall(f"select tables from {BATCHES_TABLE} where built_at is null")
+        return sorted({table for (tables,) in rows for table in tables})
     finally:
         con.close()
 
@@ -177,7 +176,7 @@ def unbuilt_tables(warehouse: str | None) -> list[str]:
 def is_built(warehouse: str | None) -> bool:
     con = connect(warehouse, read_only=True)
     try:
-        return table_exists(con, *BUILT_MARKER)
+        return con.table_exists(*BUILT_MARKER)
     finally:
         con.close()
 
@@ -222,8 +221,8 @@ def dbt_build(args: list[str], warehouse: str | None, dbt_vars: str | None, targ
 def mark_built(warehouse: str | None) -> None:
     con = connect(warehouse)
     try:
-        if table_exists(con, *BATCHES_TABLE.split(".")):
-            con.execute(f"update {BATCHES_TABLE} set built_at = current_timestamp where built_at is null")
+        if con.table_exists(*BATCHES_TABLE.split(".")):
+            con.update(BATCHES_TABLE, {"built_at": datetime.now(timezone.utc).replace(tzinfo=None)}, "built_at is null")
     finally:
         con.close()
 
@@ -286,14 +285,15 @@ def segments_to_sync(warehouse: str | None, configured: list[ConfiguredDestinati
     con = connect(warehouse, read_only=True)
     try:
         changed = set()
-        if table_exists(con, "segments", "segment_membership_changes"):
-            changed = {row[0] for row in con.execute(
-                "select distinct segment_name from segments.segment_membership_changes").fetchall()}
+        if con.table_exists("segments", "segment_membership_changes"):
+            changed = {row[0] for row in con.fetchall(
+                "select distinct segment_name from segments.segment_membership_changes")}
         last_status = {}
-        if table_exists(con, *RUNS_TABLE.split(".")):
-            for destination, target, status in con.execute(
-                f"select destination, destination_target, arg_max(status, started_at) from {RUNS_TABLE} group by all"
-            ).fetchall():
+        if con.table_exists(*RUNS_TABLE.split(".")):
+            for destination, target, status in con.fetchall(
+                f"select destination, destination_target, max_by(status, started_at) from {RUNS_TABLE}"
+                " group by destination, destination_target"
+            ):
                 last_status[destination, target] = status
     finally:
         con.close()

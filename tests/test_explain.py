@@ -13,6 +13,7 @@ import pytest
 
 from cdp.cli.explain import main
 from cdp.explain import explain_account, format_account_explanation
+from cdp.warehouse.connection import DuckDBWarehouse
 
 pytestmark = pytest.mark.dbt  # every test here builds the project or runs dbt
 
@@ -79,6 +80,11 @@ def _warehouse_copy(demo_project, tmp_path: Path, *statements: str) -> Path:
         for statement in statements:
             con.execute(statement)
     return copy
+
+
+def _open(warehouse: Path) -> DuckDBWarehouse:
+    """The DuckDB warehouse file, read-only, as the commands open it."""
+    return DuckDBWarehouse(duckdb.connect(str(warehouse), read_only=True), str(warehouse))
 
 
 def test_account_is_formed_by_the_mdm_and_the_model(demo_project):
@@ -154,7 +160,7 @@ def test_comparisons_are_read_from_the_scores_columns(demo_project, tmp_path):
     )
 
     # WHEN Townsend is explained THEN its evidence shows the new comparison, and the prior is what is left
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _open(warehouse) as con:
         result = explain_account(con, name="Townsend")
     [item, *_] = result.evidence
     assert [field.field for field in item.fields] == ["name", "domain", "country", "phone", "city", "industry"]
@@ -178,7 +184,7 @@ def test_near_misses_kept_apart_first_then_the_most_probable(demo_project, tmp_p
     )
 
     # WHEN the Marketo Globex is explained
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with _open(warehouse) as con:
         result = explain_account(con, name="Globex")
 
     # THEN the steward's no_match and the conflict come first, then the review, then the most probable no_matches;

@@ -16,6 +16,7 @@ from cdp.activation.audience import Audience, AudienceMember, fetch_audience
 from cdp.activation.destinations.files import FORMATS, ExportFormat, export_segment, hashed_email, write_atomically
 from cdp.activation.sync import format_report
 from cdp.cli.export_audience import main
+from cdp.warehouse.connection import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEGMENT = "seg_new_product_upsell"
@@ -135,12 +136,9 @@ def test_export_replaces_a_previous_export(warehouse, out_dir, capsys):
 
 def test_fetch_audience_returns_members_and_counts(warehouse):
     # GIVEN the warehouse
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:
         # WHEN the segment's audience is fetched (no file written)
         audience = fetch_audience(con, SEGMENT)
-    finally:
-        con.close()
 
     # THEN it has the marketable members by email and counts the one without consent
     assert audience == Audience(

@@ -28,6 +28,7 @@ from cdp.activation.sync import run
 from cdp.activation.sync_log import read_synced_state
 from cdp.cli.export_audience import main
 from cdp.pipeline import configured_destinations
+from cdp.warehouse.connection import connect
 from cdp_dev.fakes.marketo import FakeMarketo, RunningFakeMarketo
 
 SEGMENT = "seg_upsell"
@@ -354,7 +355,7 @@ def test_the_requests_are_in_the_sync_log_per_member_apart_from_the_list(warehou
     assert rows == [(MARKETO_CAMPAIGN, str(CAMPAIGN), SEGMENT, email, "p:" + email, "added", "succeeded",
                      str(fake.lead_id(email))) for email in ["ann@acme.example", "bob@acme.example"]]
     # AND the list's state and its run's counts know nothing of them
-    with duckdb.connect(str(warehouse.path), read_only=True) as con:
+    with connect(warehouse.path, read_only=True) as con:
         assert [m.email_key for m in read_synced_state(con, "marketo", LIST)] == \
             ["ann@acme.example", "bob@acme.example"]
     assert warehouse.query("select destination, destination_target, added_count, requested_count"

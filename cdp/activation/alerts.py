@@ -21,11 +21,12 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import httpx
 
 from cdp.activation.sync_log import RUN_FAILED, RUN_STOPPED, STATE_SCHEMA, SyncPlan, SyncResult
-from cdp.warehouse.connection import WarehouseError, connect
+from cdp.warehouse.connection import TableColumn, WarehouseError, connect
 
 log = logging.getLogger(__name__)
 
@@ -38,26 +39,22 @@ MASS_REMOVAL_MIN_HELD = 10
 WEBHOOK_TIMEOUT_SECONDS = 10.0
 MASS_REMOVAL, FAILURE_RATE, STOPPED_EARLY = "mass_removal", "failure_rate", "stopped_early"
 
-ALERTS_DDL = (
-    f"create schema if not exists {STATE_SCHEMA}",
-    f"""
-    create table if not exists {ALERTS_TABLE} (
-        alert_id varchar primary key,
-        run_id varchar,
-        destination varchar not null,
-        destination_target varchar not null,
-        segment_name varchar not null,
-        reason varchar not null,
-        message varchar not null,
-        audience_count bigint,
-        held_count bigint,
-        to_add_count bigint,
-        to_remove_count bigint,
-        added_count bigint,
-        removed_count bigint,
-        failed_count bigint,
-        raised_at timestamp not null default current_timestamp
-    )""",
+ALERTS_COLUMNS = (
+    TableColumn("alert_id", "VARCHAR", not_null=True),
+    TableColumn("run_id", "VARCHAR"),
+    TableColumn("destination", "VARCHAR", not_null=True),
+    TableColumn("destination_target", "VARCHAR", not_null=True),
+    TableColumn("segment_name", "VARCHAR", not_null=True),
+    TableColumn("reason", "VARCHAR", not_null=True),
+    TableColumn("message", "VARCHAR", not_null=True),
+    TableColumn("audience_count", "BIGINT"),
+    TableColumn("held_count", "BIGINT"),
+    TableColumn("to_add_count", "BIGINT"),
+    TableColumn("to_remove_count", "BIGINT"),
+    TableColumn("added_count", "BIGINT"),
+    TableColumn("removed_count", "BIGINT"),
+    TableColumn("failed_count", "BIGINT"),
+    TableColumn("raised_at", "TIMESTAMP", not_null=True),
 )
 
 
@@ -127,18 +124,15 @@ def record(warehouse: str | os.PathLike | None, plan: SyncPlan, alerts: Sequence
         log.error("cannot record %d alert(s) in the warehouse: %s", len(alerts), error)
         return
     try:
-        for statement in ALERTS_DDL:
-            con.execute(statement)
-        for alert in alerts:
-            con.execute(
-                f"insert into {ALERTS_TABLE} (alert_id, run_id, destination, destination_target, segment_name, "
-                "reason, message, audience_count, held_count, to_add_count, to_remove_count, added_count, "
-                "removed_count, failed_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [str(uuid.uuid4()), result.run_id if result is not None else run_id, plan.destination, plan.target,
-                 plan.audience.segment, alert.reason, alert.message, len(plan.audience.members), held_count(plan),
-                 len(plan.to_add), len(plan.to_remove), counts.added if counts else 0,
-                 counts.removed if counts else 0, counts.failed if counts else 0],
-            )
+        con.create_schema(STATE_SCHEMA)
+        con.create_table(ALERTS_TABLE, ALERTS_COLUMNS, key="alert_id")
+        raised_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        con.insert_rows(ALERTS_TABLE, [column.name for column in ALERTS_COLUMNS], [
+            (str(uuid.uuid4()), result.run_id if result is not None else run_id, plan.destination, plan.target,
+             plan.audience.segment, alert.reason, alert.message, len(plan.audience.members), held_count(plan),
+             len(plan.to_add), len(plan.to_remove), counts.added if counts else 0,
+             counts.removed if counts else 0, counts.failed if counts else 0, raised_at)
+            for alert in alerts])
     finally:
         con.close()
 

@@ -19,10 +19,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-import duckdb
-
-from cdp.warehouse.connection import connect, table_exists, warehouse_path
-from cdp.warehouse.sql import quote_identifier
+from cdp.warehouse.connection import QueryError, Warehouse, connect
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +55,27 @@ select
 from segments.segment_membership
 where segment_name = ?
 """
-MEMBER_FIELDS = 7  # the columns of AUDIENCE_QUERY before the traits
 
 
-def audience_query(con: duckdb.DuckDBPyConnection) -> str:
-    """The audience query, with the traits where the warehouse has them."""
-    joins, traits = "", ""
-    if table_exists(con, *TRAITS_TABLE):
-        joins = "left join marts.person_traits as t on t.person_id = m.person_id"
-        traits = ",\n    t.* exclude (person_id, email, is_marketable, company_name)"
-    return AUDIENCE_QUERY.format(traits=traits, joins=joins)
+# The columns of marts.person_traits that the audience's own columns already give.
+TRAITS_NOT_SELECTED = ("person_id", "email", "is_marketable", "company_name")
+
+
+def audience_traits(con: Warehouse) -> dict[str, str]:
+    """The traits the audience carries (column -> type as DuckDB writes it), in order; none where the warehouse
+    has no marts.person_traits."""
+    if not con.table_exists(*TRAITS_TABLE):
+        return {}
+    return {name: kind for name, kind in con.columns(*TRAITS_TABLE).items() if name not in TRAITS_NOT_SELECTED}
+
+
+def audience_query(con: Warehouse, traits: dict[str, str]) -> str:
+    """The audience query, with ``traits`` (audience_traits) from marts.person_traits."""
+    if not traits:
+        return AUDIENCE_QUERY.format(traits="", joins="")
+    return AUDIENCE_QUERY.format(
+        joins="left join marts.person_traits as t on t.person_id = m.person_id",
+        traits="".join(f",\n    t.{con.quote(name)}" for name in traits))
 
 
 class AudienceError(Exception):
@@ -139,17 +147,16 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def known_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
+def known_segments(con: Warehouse) -> list[str]:
     """Segments the warehouse defines: the segment models (tables ``segments.seg_*``) and any name in the membership.
 
     A segment can be known and empty (nobody qualifies today); that is not an error.
     """
-    rows = con.execute(
-        "select table_name from information_schema.tables"
-        " where table_schema = 'segments' and table_name like 'seg\\_%' escape '\\'"
-        " union select distinct segment_name from segments.segment_membership where segment_name is not null"
-        " order by 1"
-    ).fetchall()
+    defined = {name for name in con.tables("segments") if name.startswith("seg_")}
+    if con.table_exists(*MEMBERSHIP_TABLE):
+        defined |= {name for (name,) in con.fetchall(
+            "select distinct segment_name from segments.segment_membership where segment_name is not null")}
+    rows = [(name,) for name in sorted(defined)]
     return [row[0] for row in rows]
 
 
@@ -168,23 +175,23 @@ order by s.account_id
 """
 
 
-def segment_grain(con: duckdb.DuckDBPyConnection, segment: str) -> tuple[str, str | None]:
+def segment_grain(con: Warehouse, segment: str) -> tuple[str, str | None]:
     """(grain, the segment's table as schema.table) from segments.segment_definitions; ('person', None) when the
     warehouse does not say (a warehouse built before segments had a grain)."""
-    if not table_exists(con, *DEFINITIONS_TABLE):
+    if not con.table_exists(*DEFINITIONS_TABLE):
         return "person", None
     found = con.execute("select segment_grain, segment_relation from segments.segment_definitions"
                         " where segment_name = ? limit 1", [segment]).fetchone()
     return (found[0], found[1]) if found else ("person", None)
 
 
-def fetch_account_audience(con: duckdb.DuckDBPyConnection, segment: str, relation: str) -> Audience:
+def fetch_account_audience(con: Warehouse, segment: str, relation: str) -> Audience:
     """The member accounts of an account segment (its table ``relation``, schema.table), and its holdout count."""
-    quoted = ".".join(quote_identifier(part) for part in relation.split(".", 1))
+    quoted = ".".join(con.quote(part) for part in relation.split(".", 1))
     try:
         rows = con.execute(ACCOUNT_AUDIENCE_QUERY.format(relation=quoted)).fetchall()
         [(held_out,)] = con.execute(f"select count(*) from {quoted} where assignment = 'holdout'").fetchall()
-    except duckdb.Error as error:
+    except QueryError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise AudienceError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
     members = [AccountMember(*row) for row in rows]
@@ -192,7 +199,7 @@ def fetch_account_audience(con: duckdb.DuckDBPyConnection, segment: str, relatio
     return Audience(segment, members, held_out=int(held_out or 0), grain="account")
 
 
-def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
+def fetch_audience(con: Warehouse, segment: str) -> Audience:
     """Read the members of ``segment`` that activation may send and count the others: people (marketable, with an
     email) for a person segment, accounts for an account segment.
 
@@ -202,15 +209,14 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
     if grain == "account" and relation:
         return fetch_account_audience(con, segment, relation)
     for schema, table in (MEMBERSHIP_TABLE, SENDABLE_TABLE):
-        if not table_exists(con, schema, table):
+        if not con.table_exists(schema, table):
             raise AudienceError(f"the warehouse has no table {schema}.{table}: run dbt build first")
 
     try:
-        cursor = con.execute(audience_query(con), [segment])
-        trait_types = {column[0]: str(column[1]) for column in cursor.description[MEMBER_FIELDS:]}
-        rows = cursor.fetchall()
-        not_marketable, without_email, held_out = con.execute(LEFT_OUT_QUERY, [segment]).fetchone()
-    except duckdb.Error as error:  # e.g. a column the contract promises is missing
+        trait_types = audience_traits(con)
+        rows = con.fetchall(audience_query(con, trait_types), [segment])
+        not_marketable, without_email, held_out = con.fetchone(LEFT_OUT_QUERY, [segment])
+    except QueryError as error:  # e.g. a column the contract promises is missing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise AudienceError(f"cannot read segment {segment!r} from the warehouse: {first_line}") from error
 
@@ -253,9 +259,8 @@ def fetch_audience(con: duckdb.DuckDBPyConnection, segment: str) -> Audience:
 
 def read_audience(segment: str, warehouse: str | os.PathLike | None = None) -> Audience:
     """Open the warehouse read-only and fetch ``segment``'s audience (WarehouseError if the file is missing)."""
-    path = warehouse_path(warehouse)
-    log.debug("reading segment %s from %s", segment, path)
-    con = connect(path, read_only=True)
+    con = connect(warehouse, read_only=True)
+    log.debug("reading segment %s from %s", segment, con.location)
     try:
         return fetch_audience(con, segment)
     finally:

@@ -33,14 +33,12 @@ import logging
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-import duckdb
-
 from cdp.activation.audience import Audience, AudienceMember
-from cdp.warehouse.connection import WarehouseError, connect
+from cdp.warehouse.connection import TableColumn, Warehouse, WarehouseError, connect
 
 log = logging.getLogger(__name__)
 
@@ -54,46 +52,50 @@ RUN_RUNNING, RUN_SUCCEEDED, RUN_PARTIAL, RUN_STOPPED, RUN_FAILED, RUN_INTERRUPTE
     "running", "succeeded", "partial", "stopped", "failed", "interrupted", "refused",
 )
 
-STATE_DDL = (
-    f"create schema if not exists {STATE_SCHEMA}",
-    f"""
-    create table if not exists {RUNS_TABLE} (
-        run_id varchar primary key,
-        destination varchar not null,
-        destination_target varchar not null,
-        segment_name varchar not null,
-        mode varchar not null,
-        status varchar not null,
-        started_at timestamp not null,
-        finished_at timestamp,
-        audience_count bigint,
-        added_count bigint,
-        removed_count bigint,
-        unchanged_count bigint,
-        failed_count bigint,
-        not_attempted_count bigint,
-        skipped_for_consent_count bigint,
-        message varchar
-    )""",
-    f"""
-    create table if not exists {MEMBERS_TABLE} (
-        run_id varchar not null,
-        destination varchar not null,
-        destination_target varchar not null,
-        segment_name varchar not null,
-        email_key varchar not null,
-        person_id varchar,
-        operation varchar not null,
-        status varchar not null,
-        reason_code varchar,
-        reason_message varchar,
-        destination_member_id varchar,
-        recorded_at timestamp not null
-    )""",
-    # entry requests (a Marketo smart campaign), counted apart from the list's adds; added to older logs
-    f"alter table {RUNS_TABLE} add column if not exists requested_count bigint",
-    f"alter table {RUNS_TABLE} add column if not exists request_failed_count bigint",
+# The log's tables (Warehouse.create_table writes each engine's DDL; columns added later are added to older logs).
+RUNS_COLUMNS = (
+    TableColumn("run_id", "VARCHAR", not_null=True),
+    TableColumn("destination", "VARCHAR", not_null=True),
+    TableColumn("destination_target", "VARCHAR", not_null=True),
+    TableColumn("segment_name", "VARCHAR", not_null=True),
+    TableColumn("mode", "VARCHAR", not_null=True),
+    TableColumn("status", "VARCHAR", not_null=True),
+    TableColumn("started_at", "TIMESTAMP", not_null=True),
+    TableColumn("finished_at", "TIMESTAMP"),
+    TableColumn("audience_count", "BIGINT"),
+    TableColumn("added_count", "BIGINT"),
+    TableColumn("removed_count", "BIGINT"),
+    TableColumn("unchanged_count", "BIGINT"),
+    TableColumn("failed_count", "BIGINT"),
+    TableColumn("not_attempted_count", "BIGINT"),
+    TableColumn("skipped_for_consent_count", "BIGINT"),
+    TableColumn("message", "VARCHAR"),
+    # entry requests (a Marketo smart campaign), counted apart from the list's adds
+    TableColumn("requested_count", "BIGINT"),
+    TableColumn("request_failed_count", "BIGINT"),
 )
+MEMBERS_COLUMNS = (
+    TableColumn("run_id", "VARCHAR", not_null=True),
+    TableColumn("destination", "VARCHAR", not_null=True),
+    TableColumn("destination_target", "VARCHAR", not_null=True),
+    TableColumn("segment_name", "VARCHAR", not_null=True),
+    TableColumn("email_key", "VARCHAR", not_null=True),
+    TableColumn("person_id", "VARCHAR"),
+    TableColumn("operation", "VARCHAR", not_null=True),
+    TableColumn("status", "VARCHAR", not_null=True),
+    TableColumn("reason_code", "VARCHAR"),
+    TableColumn("reason_message", "VARCHAR"),
+    TableColumn("destination_member_id", "VARCHAR"),
+    TableColumn("recorded_at", "TIMESTAMP", not_null=True),
+)
+
+
+def create_state_tables(con: Warehouse) -> None:
+    """The log's schema and tables, on the first sync (and the columns an older log lacks)."""
+    con.create_schema(STATE_SCHEMA)
+    con.create_table(RUNS_TABLE, RUNS_COLUMNS, key="run_id")
+    con.create_table(MEMBERS_TABLE, MEMBERS_COLUMNS)
+
 
 # The members a destination holds according to the log: each address's latest successful operation is an add.
 SYNCED_STATE_QUERY = f"""
@@ -134,8 +136,8 @@ entries as (
     select
         a.email_key,
         min(a.recorded_at) as entered_at,
-        arg_max(a.person_id, a.recorded_at) as person_id,
-        arg_max(a.destination_member_id, a.recorded_at) as destination_member_id
+        max_by(a.person_id, a.recorded_at) as person_id,
+        max_by(a.destination_member_id, a.recorded_at) as destination_member_id
     from list_operations as a
     left join last_removals as r on r.email_key = a.email_key
     where a.operation = 'added' and (r.removed_at is null or a.recorded_at >= r.removed_at)
@@ -216,7 +218,7 @@ class SyncPlan:
         return len(self.to_request) + len(self.entering) if self.request is not None else 0
 
 
-def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: str) -> list[SyncedMember]:
+def read_synced_state(con: Warehouse, destination: str, target: str) -> list[SyncedMember]:
     """The members last synced successfully to ``destination``/``target`` (empty before the first sync)."""
     if not _state_tables_exist(con):
         return []
@@ -225,7 +227,7 @@ def read_synced_state(con: duckdb.DuckDBPyConnection, destination: str, target: 
 
 
 def read_requests_due(
-    con: duckdb.DuckDBPyConnection, destination: str, target: str, request: EntryRequest
+    con: Warehouse, destination: str, target: str, request: EntryRequest
 ) -> list[SyncedMember]:
     """The members on ``destination``/``target`` due ``request`` (REQUESTS_DUE_QUERY), by the destination member id
     of their latest successful add (members without one cannot be requested and are left out)."""
@@ -260,12 +262,9 @@ def plan_sync(
 # The log
 
 
-def _state_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name in (?, ?)",
-        [STATE_SCHEMA, RUNS_TABLE.split(".")[1], MEMBERS_TABLE.split(".")[1]],
-    ).fetchone()
-    return bool(found and found[0] == 2)
+def _state_tables_exist(con: Warehouse) -> bool:
+    tables = con.tables(STATE_SCHEMA)
+    return RUNS_TABLE.split(".")[1] in tables and MEMBERS_TABLE.split(".")[1] in tables
 
 
 @dataclass(frozen=True)
@@ -325,36 +324,37 @@ class SyncLog:
         self.started_at = _now()
         self.counts = RunCounts()
 
-    def _execute(self, statements: Sequence[tuple[str, Sequence | None]]) -> None:
+    def _write(self, write: Callable[[Warehouse], None]) -> None:
+        """Open the warehouse, ``write`` to it in one transaction (where the engine has them), close it."""
         try:
             con = connect(self.warehouse)
         except WarehouseError as error:
             raise SyncError(f"cannot record the sync in the warehouse: {error}") from error
         try:
-            con.execute("begin")
-            for sql, parameters in statements:
-                con.execute(sql, parameters)
-            con.execute("commit")
+            with con.transaction():
+                write(con)
         finally:
             con.close()
 
     def start(self) -> None:
         """Record the run as running; earlier runs of the same destination left running were interrupted."""
         plan = self.plan
-        self._execute([
-            *((statement, None) for statement in STATE_DDL),  # the log's tables, on the first sync
-            (
-                f"update {RUNS_TABLE} set status = ?, message = 'the process ended before the run finished'"
-                " where destination = ? and destination_target = ? and status = ?",
-                [RUN_INTERRUPTED, plan.destination, plan.target, RUN_RUNNING],
-            ),
-            (
-                f"insert into {RUNS_TABLE} (run_id, destination, destination_target, segment_name, mode, status,"
-                " started_at, audience_count, skipped_for_consent_count) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.run_id, plan.destination, plan.target, plan.audience.segment, plan.mode, RUN_RUNNING,
-                 self.started_at, len(plan.audience.members), plan.audience.not_marketable],
-            ),
-        ])
+
+        def write(con: Warehouse) -> None:
+            create_state_tables(con)
+            if con.fetchone(f"select count(*) from {RUNS_TABLE} where destination = ? and destination_target = ?"
+                            " and status = ?", [plan.destination, plan.target, RUN_RUNNING])[0]:
+                con.update(RUNS_TABLE, {"status": RUN_INTERRUPTED,
+                                        "message": "the process ended before the run finished"},
+                           "destination = ? and destination_target = ? and status = ?",
+                           [plan.destination, plan.target, RUN_RUNNING])
+            con.insert_rows(RUNS_TABLE, ["run_id", "destination", "destination_target", "segment_name", "mode",
+                                         "status", "started_at", "audience_count", "skipped_for_consent_count"],
+                            [(self.run_id, plan.destination, plan.target, plan.audience.segment, plan.mode,
+                              RUN_RUNNING, self.started_at, len(plan.audience.members),
+                              plan.audience.not_marketable)])
+
+        self._write(write)
 
     def _logged_under(self, outcome: MemberOutcome) -> tuple[str, str]:
         """The destination and target an outcome is logged under: the entry request's for a request."""
@@ -370,24 +370,13 @@ class SyncLog:
             return
         plan = self.plan
         where = [self._logged_under(o) for o in outcomes]
-        columns = {  # one list per column, inserted with unnest: one statement whatever the number of members
-            "run_id": [self.run_id] * len(outcomes),
-            "destination": [destination for destination, _ in where],
-            "destination_target": [target for _, target in where],
-            "segment_name": [plan.audience.segment] * len(outcomes),
-            "email_key": [o.email_key for o in outcomes],
-            "person_id": [o.person_id for o in outcomes],
-            "operation": [o.operation for o in outcomes],
-            "status": [o.status for o in outcomes],
-            "reason_code": [o.reason_code for o in outcomes],
-            "reason_message": [o.reason_message for o in outcomes],
-            "destination_member_id": [o.destination_member_id for o in outcomes],
-        }
-        selected = ", ".join(f"unnest(?::varchar[]) as {name}" for name in columns)
-        self._execute([(
-            f"insert into {MEMBERS_TABLE} ({', '.join(columns)}, recorded_at) select {selected}, ?",
-            [*columns.values(), _now()],
-        )])
+        columns = ("run_id", "destination", "destination_target", "segment_name", "email_key", "person_id",
+                   "operation", "status", "reason_code", "reason_message", "destination_member_id", "recorded_at")
+        recorded_at = _now()
+        rows = [(self.run_id, destination, target, plan.audience.segment, o.email_key, o.person_id, o.operation,
+                 o.status, o.reason_code, o.reason_message, o.destination_member_id, recorded_at)
+                for o, (destination, target) in zip(outcomes, where)]
+        self._write(lambda con: con.insert_rows(MEMBERS_TABLE, columns, rows))
         self.counts.count(outcomes)
 
     def finish(self, status: str, message: str | None = None) -> SyncResult:
@@ -395,13 +384,12 @@ class SyncLog:
         attempted = counts.added + counts.removed + counts.failed
         not_attempted = len(plan.to_add) + len(plan.to_remove) - attempted
         finished_at = _now()
-        self._execute([(
-            f"update {RUNS_TABLE} set status = ?, finished_at = ?, added_count = ?, removed_count = ?,"
-            " unchanged_count = ?, failed_count = ?, not_attempted_count = ?, message = ?, requested_count = ?,"
-            " request_failed_count = ? where run_id = ?",
-            [status, finished_at, counts.added, counts.removed, plan.unchanged, counts.failed, not_attempted, message,
-             counts.requested, counts.request_failed, self.run_id],
-        )])
+        self._write(lambda con: con.update(RUNS_TABLE, {
+            "status": status, "finished_at": finished_at, "added_count": counts.added,
+            "removed_count": counts.removed, "unchanged_count": plan.unchanged, "failed_count": counts.failed,
+            "not_attempted_count": not_attempted, "message": message, "requested_count": counts.requested,
+            "request_failed_count": counts.request_failed,
+        }, "run_id = ?", [self.run_id]))
         return SyncResult(self.run_id, plan, status, counts, not_attempted, message,
                           (finished_at - self.started_at).total_seconds())
 

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cdp.cli import WAREHOUSE_HELP
 from cdp.explain import (
     AmbiguousAccount,
     ExplainError,
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="an account: its name or one of its source accounts' names (ignoring case)")
     who.add_argument("--account-id", metavar="ID", help="an account: the unified account_id (or golden_account_id)")
     parser.add_argument("--warehouse", metavar="PATH", default=None,
-                        help="DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else warehouse/cdp.duckdb)")
+                        help=WAREHOUSE_HELP)
     return parser
 
 

@@ -47,8 +47,9 @@ from cdp.activation.sync_log import (
     SyncError,
     SyncPlan,
 )
+from cdp.cli import WAREHOUSE_HELP
 from cdp.logs import NAMED, setup_logging
-from cdp.warehouse.connection import DEFAULT_PATH, WarehouseError
+from cdp.warehouse.connection import WarehouseError
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_STOPPED, EXIT_REFUSED = 0, 1, 3, 4, 5
 EXIT_CODES = {RUN_SUCCEEDED: EXIT_OK, RUN_PARTIAL: EXIT_PARTIAL, RUN_STOPPED: EXIT_STOPPED, RUN_FAILED: EXIT_ERROR,
@@ -126,8 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--warehouse", metavar="PATH", default=None,
-        help="DuckDB warehouse file; a relative path is taken from the project root "
-        f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})",
+        help=WAREHOUSE_HELP,
     )
     parser.add_argument(
         "--full-resync", action="store_true",

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from cdp.cli import WAREHOUSE_HELP
 from cdp.logs import setup_logging
-from cdp.warehouse.connection import DEFAULT_PATH, WarehouseError, out_of_memory_message, warehouse_path
+from cdp.warehouse.connection import WarehouseError, engine, out_of_memory_message, warehouse_path
 from cdp.warehouse.loader import LoadError, format_summary, load
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(VARCHAR, values as in the file) with a warning, instead of refusing the load; "
                              "all other checks still apply")
     parser.add_argument("--warehouse", metavar="PATH",
-                        help=f"DuckDB warehouse file; a relative path is taken from the project root "
-                             f"(default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
+                        help=WAREHOUSE_HELP)
     return parser
 
 
@@ -72,6 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("%s", out_of_memory_message(error))
         return 1
     print(format_summary(loaded))
-    print(f"\n{sum(item.rows for item in loaded):,} rows in {len(loaded)} tables loaded into "
-          f"{warehouse_path(args.warehouse)}")
+    where = "the Spark catalog (CDP_TARGET=spark_cluster)" if engine() == "spark" else warehouse_path(args.warehouse)
+    print(f"\n{sum(item.rows for item in loaded):,} rows in {len(loaded)} tables loaded into {where}")
     return 0

@@ -10,14 +10,16 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from cdp.cli import WAREHOUSE_HELP
 from cdp.logs import NAMED, PLAIN, setup_logging
 from cdp.report import REPORT_FILE, ReportError, write_report
-from cdp.warehouse.connection import DEFAULT_PATH, WarehouseError
+from cdp.warehouse.connection import WarehouseError
 
 DESCRIPTION = """\
 Write the audience report: one HTML page, viewable without a network, with each segment's size now and over time,
 who entered and exited per run, the per-condition funnel, the overlap of segments, the last syncs and alerts, data
-quality, and how many records each person and account was unified from. It reads the warehouse read-only."""
+quality, and how many records each person and account was unified from. It reads the warehouse read-only: the
+DuckDB file, or with CDP_TARGET=spark_cluster the Spark Thrift server."""
 
 EPILOG = "exit status: 0 written; 1 the warehouse cannot be read or is not built; 2 bad arguments."
 
@@ -28,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="DIR", default="out",
                         help=f"the folder to write {REPORT_FILE} into (default: %(default)s/)")
     parser.add_argument("--warehouse", metavar="PATH",
-                        help=f"DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
+                        help=WAREHOUSE_HELP)
     parser.add_argument("-v", "--verbose", action="store_true", help="log the time of each stage to stderr")
     return parser
 

@@ -13,9 +13,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from cdp.cli import WAREHOUSE_HELP
 from cdp.logs import TIMED, setup_logging
 from cdp.pipeline import parse_interval, run_cycle
-from cdp.warehouse.connection import DEFAULT_PATH, LockBusy, WarehouseError
+from cdp.warehouse.connection import LockBusy, WarehouseError
 
 DESCRIPTION = ("Run the platform on a schedule: load new files from a drop folder, build what they affect, activate "
                "what changed.")
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run a cycle every INTERVAL (e.g. 30s, 5m, 1h) until interrupted; default: one cycle")
     parser.add_argument("--wait", action="store_true", help="wait for a running cycle instead of exiting")
     parser.add_argument("--warehouse", metavar="PATH",
-                        help=f"DuckDB warehouse file (default: $CDP_DUCKDB_PATH, else {DEFAULT_PATH})")
+                        help=WAREHOUSE_HELP)
     parser.add_argument("--out", metavar="DIR", default="out",
                         help="where file destinations write, and --report the report (default: %(default)s/)")
     parser.add_argument("--report", action="store_true",

@@ -7,7 +7,8 @@ quality issues and row conservation, and how many records each person and accoun
 * cdp.report.figures draws the charts (Plotly, SVG chart types);
 * cdp.report.page renders the page (page.html, report.css) with plotly.js inlined once: no network to view it.
 
-The command line is cdp.cli.report (scripts/report.py, cdp-report); the pipeline refreshes it with --report.
+The command line is cdp.cli.report (scripts/report.py, cdp-report); the pipeline refreshes it with --report. It reads
+the warehouse of the current target ($CDP_TARGET): the DuckDB file, or the Spark Thrift server.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from cdp.activation.destinations.files import write_atomically
 from cdp.report.page import make_charts, render
 from cdp.report.queries import ReportError, read_report_data
-from cdp.warehouse.connection import connect, warehouse_path
+from cdp.warehouse.connection import Warehouse, connect, warehouse_path
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,16 @@ def report_path(out_dir: str | os.PathLike) -> Path:
     return Path(out_dir) / REPORT_FILE
 
 
+def _read_from(con: Warehouse, warehouse: str | os.PathLike | None) -> str:
+    """What the page says it was read from: the DuckDB file's name, or the Spark Thrift server's address."""
+    if con.engine == "spark":
+        from cdp.warehouse.spark_warehouse import server_address
+
+        host, port = server_address()
+        return f"Spark Thrift server {host}:{port}"
+    return warehouse_path(warehouse).name
+
+
 def write_report(out_dir: str | os.PathLike, warehouse: str | os.PathLike | None = None) -> WrittenReport:
     """Read the warehouse (read-only), render the page and replace ``<out_dir>/report.html`` atomically.
 
@@ -53,12 +64,13 @@ def write_report(out_dir: str | os.PathLike, warehouse: str | os.PathLike | None
     con = connect(warehouse, read_only=True)
     try:
         data = read_report_data(con)
+        read_from = _read_from(con, warehouse)
     finally:
         con.close()
     read_at = time.monotonic()
     charts = make_charts(data)
     drawn_at = time.monotonic()
-    html = render(data, charts, warehouse=warehouse_path(warehouse).name,
+    html = render(data, charts, warehouse=read_from,
                   generated_at=datetime.now(timezone.utc).replace(tzinfo=None))
     path = write_atomically(report_path(out_dir), lambda stream: stream.write(html))
     seconds = time.monotonic() - started

@@ -5,7 +5,8 @@ per segment, per run (or per hour or day when there are many runs), per reason, 
 identity component, and a top-N of the largest components. The sync log's tables (activation.activation_sync_runs,
 activation.activation_alerts) exist only after a first sync: ``Activation.synced`` says whether they do.
 
-The public models read are contracted (segments.*, marts.*), each with an explicit column list.
+The public models read are contracted (segments.*, marts.*), each with an explicit column list. The SQL is what
+DuckDB and Spark SQL both take, so the report reads either target's warehouse (cdp.warehouse.connection.connect).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import duckdb
-
 from cdp.activation.alerts import ALERTS_TABLE
 from cdp.activation.sync_log import RUNS_TABLE
-from cdp.warehouse.connection import table_exists
+from cdp.warehouse.connection import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -251,19 +250,19 @@ class ReportData:
     queried_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+def _rows(con: Warehouse, sql: str, params: list | None = None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
 
 
-def require_built(con: duckdb.DuckDBPyConnection) -> None:
+def require_built(con: Warehouse) -> None:
     """ReportError naming the first model the warehouse lacks."""
     for schema, table in REQUIRED_TABLES:
-        if not table_exists(con, schema, table):
+        if not con.table_exists(schema, table):
             raise ReportError(f"the warehouse has no table {schema}.{table}: build it first (make demo, or load "
                               "data and run dbt build)")
 
 
-def read_times(con: duckdb.DuckDBPyConnection) -> Times:
+def read_times(con: Warehouse) -> Times:
     """The as-of time of the traits and the newest run in the membership history."""
     (as_of_at,) = _rows(con, "select max(as_of_at) from marts.person_traits")[0]
     (last_change_at,) = _rows(con, "select max(changed_at) from segments.segment_membership_events")[0]
@@ -309,7 +308,7 @@ order by definitions.segment_name, definitions.condition_order
 """
 
 
-def read_segments(con: duckdb.DuckDBPyConnection) -> tuple[Segment, ...]:
+def read_segments(con: Warehouse) -> tuple[Segment, ...]:
     """Every declared segment with its funnel, its assignment counts and the latest build's entries and exits."""
     by_name: dict[str, list[tuple]] = {}
     for row in _rows(con, SEGMENTS_QUERY):
@@ -332,7 +331,7 @@ def _bucket_expression(bucket: str) -> str:
     return "changed_at" if bucket == "run" else f"date_trunc('{bucket}', changed_at)"
 
 
-def choose_bucket(con: duckdb.DuckDBPyConnection, since: datetime) -> str:
+def choose_bucket(con: Warehouse, since: datetime) -> str:
     """The finest bucket (each run, each hour, each day) that gives at most MAX_POINTS points in the window."""
     for bucket in BUCKETS[:-1]:
         (points,) = _rows(con, f"select count(distinct {_bucket_expression(bucket)}) "
@@ -355,10 +354,10 @@ sized as (
         sum(entered - exited) over (partition by segment_name order by changed_at rows unbounded preceding) as size
     from per_run
 )
-select segment_name, {bucket} as bucket_at, arg_max(size, changed_at), sum(entered), sum(exited)
+select segment_name, {bucket} as bucket_at, max_by(size, changed_at), sum(entered), sum(exited)
 from sized
 where changed_at >= ?
-group by segment_name, bucket_at
+group by segment_name, {bucket}
 order by segment_name, bucket_at
 """
 
@@ -371,7 +370,7 @@ group by segment_name
 """
 
 
-def read_history(con: duckdb.DuckDBPyConnection) -> History:
+def read_history(con: Warehouse) -> History:
     """People per segment over the HISTORY_DAYS up to the newest run, from segment_membership_events (a running
     sum of entries minus exits), with the entries and exits of each run (or hour, or day)."""
     (newest,) = _rows(con, "select max(changed_at) from segments.segment_membership_events")[0]
@@ -386,7 +385,7 @@ def read_history(con: duckdb.DuckDBPyConnection) -> History:
     return History(bucket, since, newest, points, starting)
 
 
-def read_overlap(con: duckdb.DuckDBPyConnection) -> tuple[OverlapPair, ...]:
+def read_overlap(con: Warehouse) -> tuple[OverlapPair, ...]:
     """Every ordered pair of segments and the members they share (segment_overlap)."""
     return tuple(OverlapPair(*row) for row in _rows(
         con, "select segment_a, segment_b, members_a, shared_members, share_of_a from segments.segment_overlap "
@@ -409,15 +408,15 @@ order by started_at desc, run_id desc
 """
 
 
-def read_activation(con: duckdb.DuckDBPyConnection) -> Activation:
+def read_activation(con: Warehouse) -> Activation:
     """The latest sync runs of each destination and the latest alerts; ``synced`` is False before any sync."""
-    if not table_exists(con, *RUNS_TABLE.split(".")):
+    if not con.table_exists(*RUNS_TABLE.split(".")):
         return Activation(False, (), (), 0, 0)
     runs = tuple(SyncRun(*row) for row in _rows(con, RUNS_QUERY, [RUNS_PER_DESTINATION]))
     (run_count,) = _rows(con, f"select count(*) from {RUNS_TABLE}")[0]
     alerts: tuple[Alert, ...] = ()
     alert_count = 0
-    if table_exists(con, *ALERTS_TABLE.split(".")):
+    if con.table_exists(*ALERTS_TABLE.split(".")):
         alerts = tuple(Alert(*row) for row in _rows(
             con, f"select alert_id, destination, destination_target, segment_name, reason, message, raised_at "
                  f"from {ALERTS_TABLE} order by raised_at desc, alert_id limit ?", [MAX_ALERTS]))
@@ -425,84 +424,103 @@ def read_activation(con: duckdb.DuckDBPyConnection) -> Activation:
     return Activation(True, runs, alerts, alert_count, run_count)
 
 
-def read_issues(con: duckdb.DuckDBPyConnection) -> tuple[IssueCount, ...]:
+def read_issues(con: Warehouse) -> tuple[IssueCount, ...]:
     """Data quality issues per raw table, reason and disposition, the most frequent first."""
     return tuple(IssueCount(*row) for row in _rows(
         con, "select source_system, table_name, reason, disposition, issue_count from marts.data_quality_summary "
              "order by issue_count desc, source_system, table_name, reason, disposition"))
 
 
-def read_row_counts(con: duckdb.DuckDBPyConnection) -> tuple[RowCount, ...]:
+def read_row_counts(con: Warehouse) -> tuple[RowCount, ...]:
     """Row conservation per raw table: raw = staged + quarantined + dropped (deleted, earlier versions)."""
     return tuple(RowCount(*row) for row in _rows(
         con, "select source_system, table_name, raw_rows, staged_rows, quarantined_rows, dropped_deleted_rows, "
              "dropped_history_rows from marts.data_quality_row_counts order by source_system, table_name"))
 
 
-PERSONS_QUERY = """
-create or replace temp table report_persons as
+# The distinct values of a text expression, sorted and joined by ' + ', null when there are none: DuckDB writes
+# string_agg(distinct ... order by ...), Spark listagg(distinct ...) within group (order by ...), and neither takes
+# the other's; both take this.
+SORTED_DISTINCT = "nullif(concat_ws(' + ', array_sort(array_distinct(array_agg({})))), '')"
+
+PERSONS_QUERY = f"""
 select
     person_id,
     count(*) as records,
     count(distinct email) as emails,
     count(email) as records_with_email,
-    string_agg(distinct source_system || ' ' || source_object, ' + ' order by source_system || ' ' || source_object)
-        as sources
+    {SORTED_DISTINCT.format("source_system || ' ' || source_object")} as sources
 from marts.person_identity_map
 group by person_id
 """
 
-ACCOUNTS_QUERY = """
-create or replace temp table report_accounts as
+ACCOUNTS_QUERY = f"""
 select
     account_id,
     count(*) as records,
     max(golden_account_id) as golden_account_id,
-    string_agg(distinct source_system, ' + ' order by source_system) as systems
+    {SORTED_DISTINCT.format("source_system")} as systems
 from marts.account_identity_map
 group by account_id
 """
 
+# The largest components and the records of each per source, ordered by component then source (_with_sources
+# writes each component's sources as one text).
 LARGEST_PERSONS_QUERY = """
-with sources as (
-    select person_id, source_system || ' ' || source_object as source, count(*) as records
-    from marts.person_identity_map
-    where person_id in (select person_id from report_persons order by records desc, person_id limit ?)
-    group by all
+with largest as (
+    select person_id, records, emails from report_persons order by records desc, person_id limit ?
 )
-select report_persons.person_id, report_persons.records, report_persons.emails,
-    string_agg(sources.source || ' ' || sources.records, ', ' order by sources.source)
-from report_persons
-inner join sources on report_persons.person_id = sources.person_id
-group by all
-order by report_persons.records desc, report_persons.person_id
+select largest.person_id, largest.records, largest.emails,
+    identity_map.source_system || ' ' || identity_map.source_object as source, count(*)
+from largest
+inner join marts.person_identity_map as identity_map on largest.person_id = identity_map.person_id
+group by largest.person_id, largest.records, largest.emails,
+    identity_map.source_system || ' ' || identity_map.source_object
+order by largest.records desc, largest.person_id, source
 """
 
 LARGEST_ACCOUNTS_QUERY = """
-with sources as (
-    select account_id, source_system, count(*) as records
-    from marts.account_identity_map
-    where account_id in (select account_id from report_accounts order by records desc, account_id limit ?)
-    group by all
+with largest as (
+    select account_id, records, golden_account_id from report_accounts order by records desc, account_id limit ?
 )
-select report_accounts.account_id, dim_accounts.account_name, report_accounts.records,
-    report_accounts.golden_account_id,
-    string_agg(sources.source_system || ' ' || sources.records, ', ' order by sources.source_system)
-from report_accounts
-inner join sources on report_accounts.account_id = sources.account_id
-left join marts.dim_accounts as dim_accounts on report_accounts.account_id = dim_accounts.account_id
-group by all
-order by report_accounts.records desc, report_accounts.account_id
+select largest.account_id, dim_accounts.account_name, largest.records, largest.golden_account_id,
+    identity_map.source_system, count(*)
+from largest
+inner join marts.account_identity_map as identity_map on largest.account_id = identity_map.account_id
+left join marts.dim_accounts as dim_accounts on largest.account_id = dim_accounts.account_id
+group by largest.account_id, dim_accounts.account_name, largest.records, largest.golden_account_id,
+    identity_map.source_system
+order by largest.records desc, largest.account_id, identity_map.source_system
 """
 
 
-def read_identity(con: duckdb.DuckDBPyConnection) -> Identity:
+def _create_temporary(con: Warehouse, name: str, query: str) -> None:
+    """``name``: the result of ``query``, for this connection only. On DuckDB a temporary table, computed once (the
+    connection is read-only: DuckDB keeps it in memory); Spark's Thrift sessions have temporary views only, computed
+    again by each query that reads them."""
+    kind = "temp table" if con.engine == "duckdb" else "temporary view"
+    con.execute(f"create or replace {kind} {name} as {query}")
+
+
+def _with_sources(rows: list[tuple]) -> list[tuple]:
+    """Rows (*component, source, records), ordered by component then source, as one row (*component, sources) per
+    component in that order; its sources written 'marketo lead 2, salesforce contact 1' (a null source left out,
+    None when every one is null)."""
+    sources: dict[tuple, list[str]] = {}
+    for *component, source, records in rows:
+        texts = sources.setdefault(tuple(component), [])
+        if source is not None:
+            texts.append(f"{source} {records}")
+    return [(*component, ", ".join(texts) or None) for component, texts in sources.items()]
+
+
+def read_identity(con: Warehouse) -> Identity:
     """How many records each person and account was unified from, how they were joined, and the largest ones.
 
-    The per-person and per-account counts are aggregated once into temporary tables (the connection is read-only:
-    DuckDB keeps temporary tables in memory), then counted."""
-    con.execute(PERSONS_QUERY)
-    con.execute(ACCOUNTS_QUERY)
+    The per-person and per-account counts are aggregated once into temporary relations (_create_temporary), then
+    counted."""
+    _create_temporary(con, "report_persons", PERSONS_QUERY)
+    _create_temporary(con, "report_accounts", ACCOUNTS_QUERY)
     (persons, person_records) = _rows(con, "select count(*), coalesce(sum(records), 0) from report_persons")[0]
     (accounts, source_accounts) = _rows(con, "select count(*), coalesce(sum(records), 0) from report_accounts")[0]
     records_per_person = _rows(con, "select records, count(*) from report_persons group by 1 order by 1")
@@ -520,15 +538,15 @@ def read_identity(con: duckdb.DuckDBPyConnection) -> Identity:
             || systems as method, count(*)
         from report_accounts group by 1 order by 2 desc, 1""")
     largest_persons = tuple(Component(key, None, records, emails, None, sources) for key, records, emails, sources
-                            in _rows(con, LARGEST_PERSONS_QUERY, [TOP_COMPONENTS]))
+                            in _with_sources(_rows(con, LARGEST_PERSONS_QUERY, [TOP_COMPONENTS])))
     largest_accounts = tuple(Component(key, name, records, None, golden, sources) for key, name, records, golden,
-                             sources in _rows(con, LARGEST_ACCOUNTS_QUERY, [TOP_COMPONENTS]))
+                             sources in _with_sources(_rows(con, LARGEST_ACCOUNTS_QUERY, [TOP_COMPONENTS])))
     return Identity(persons, person_records, accounts, source_accounts, tuple(records_per_person),
                     tuple(records_per_account), tuple(person_links), tuple(person_sources), tuple(account_methods),
                     largest_persons, largest_accounts)
 
 
-def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
+def read_report_data(con: Warehouse) -> ReportData:
     """Everything the report shows, from an open (read-only) connection to a built warehouse."""
     require_built(con)
     seconds: dict[str, float] = {}

@@ -1,7 +1,10 @@
 """Load a folder of raw files (DIR/<source>/<table>.csv or .parquet) into the warehouse's raw_<source> schemas.
 
 Every file is checked against the raw data contract (cdp.warehouse.raw_contract) before anything is written; then
-all tables are written in one transaction, so the warehouse gets every file or none. A Parquet file is read where it
+all tables are written in one transaction, so the warehouse gets every file or none. On Spark (CDP_TARGET=
+spark_cluster) the files are checked the same way, in an in-memory DuckDB, then written as Parquet into the landing
+folder the server reads ($CDP_SPARK_LANDING_DIR) and copied into a new table each; only when every new table is
+written are they put in place (see load_into_spark). A Parquet file is read where it
 is (a temporary view: checked with one read, written with another, never held in memory whole); a CSV file is first
 read into a temporary table, which numbers its rows so that a bad value can be reported with its line.
 
@@ -16,12 +19,24 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
+
+import shutil
+import uuid
 
 import duckdb
 
 from cdp.text_table import format_table
-from cdp.warehouse.connection import connect, table_exists
+from cdp.warehouse.connection import (
+    QueryError,
+    TableColumn,
+    Warehouse,
+    connect,
+    engine,
+    engine_settings,
+    table_exists,
+)
 from cdp.warehouse.raw_contract import Column, Source, Table, load_contract
 from cdp.warehouse.raw_formats import EXAMPLES, TIMESTAMP_PATTERN, parse_sql
 from cdp.warehouse.sql import quote_identifier, quote_literal
@@ -322,10 +337,10 @@ def _write(con: duckdb.DuckDBPyConnection, stage: _Staged, append: bool) -> Load
     return LoadedFile(stage.file.path, table.qualified_name, stage.rows, mode, text_columns)
 
 
-def _text_conflicts(con: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> list[str]:
+def _text_conflicts(con: Warehouse, staged: list[_Staged]) -> list[str]:
     """Columns loaded as text that an existing table (appended to) holds with another type.
 
-    DuckDB would cast the text on insert: failing on an unreadable value, or silently converting one that DuckDB
+    The engine would cast the text on insert: failing on an unreadable value, or silently converting one that it
     reads but the contract check does not (e.g. a date in a timestamp column).
     """
     problems = []
@@ -333,10 +348,7 @@ def _text_conflicts(con: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> li
         if not stage.text_columns:
             continue
         table = stage.file.table
-        existing = dict(con.execute(
-            "select lower(column_name), data_type from information_schema.columns "
-            "where table_catalog = current_database() and table_schema = ? and table_name = ?",
-            [table.schema, table.name]).fetchall())
+        existing = con.columns(table.schema, table.name) if con.table_exists(table.schema, table.name) else {}
         for column in stage.text_columns:
             if existing.get(column, "VARCHAR") != "VARCHAR":
                 problems.append(
@@ -350,51 +362,45 @@ def _text_conflicts(con: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> li
 # Batches loaded under a name (load(..., batch=NAME)), written in the load's own transaction: a batch is in this
 # table if and only if its rows are in the raw tables.
 BATCHES_TABLE = "raw_loads.loaded_batches"
-BATCHES_DDL = (
-    "create schema if not exists raw_loads",
-    f"create table if not exists {BATCHES_TABLE} (batch varchar primary key, loaded_at timestamp not null,"
-    " tables varchar[] not null, rows bigint not null, built_at timestamp)",
+BATCHES_COLUMNS = (
+    TableColumn("batch", "VARCHAR", not_null=True),
+    TableColumn("loaded_at", "TIMESTAMP", not_null=True),
+    TableColumn("tables", "VARCHAR[]", not_null=True),
+    TableColumn("rows", "BIGINT", not_null=True),
+    TableColumn("built_at", "TIMESTAMP"),
 )
 
 
-def batch_loaded(con: duckdb.DuckDBPyConnection, batch: str) -> bool:
+def batch_loaded(con: Warehouse, batch: str) -> bool:
     """Whether the batch called ``batch`` has been loaded (see load(..., batch=...))."""
-    if not table_exists(con, *BATCHES_TABLE.split(".")):
+    if not con.table_exists(*BATCHES_TABLE.split(".")):
         return False
-    return con.execute(f"select count(*) from {BATCHES_TABLE} where batch = ?", [batch]).fetchone()[0] > 0
+    return con.fetchone(f"select count(*) from {BATCHES_TABLE} where batch = ?", [batch])[0] > 0
 
 
-def _record_batch(con: duckdb.DuckDBPyConnection, batch: str, loaded: list[LoadedFile]) -> None:
-    for statement in BATCHES_DDL:
-        con.execute(statement)
+def _record_batch(con: Warehouse, batch: str, loaded: list[LoadedFile]) -> None:
+    con.create_schema(BATCHES_TABLE.split(".")[0])
+    con.create_table(BATCHES_TABLE, BATCHES_COLUMNS, key="batch")
     if batch_loaded(con, batch):
         raise LoadError([f"batch {batch!r} was loaded before; nothing was loaded again"])
-    con.execute(
-        f"insert into {BATCHES_TABLE} (batch, loaded_at, tables, rows) values (?, current_timestamp, ?, ?)",
-        [batch, sorted({item.target for item in loaded}), sum(item.rows for item in loaded)],
-    )
+    con.insert_rows(BATCHES_TABLE, ["batch", "loaded_at", "tables", "rows"], [
+        (batch, datetime.now(timezone.utc).replace(tzinfo=None), sorted({item.target for item in loaded}),
+         sum(item.rows for item in loaded))])
 
 
-def _write_all(con: duckdb.DuckDBPyConnection, staged: list[_Staged], append: bool,
-               batch: str | None = None) -> list[LoadedFile]:
-    """Write every staged file (and the batch's record) in one transaction; on any failure roll it all back."""
-    con.begin()
+def _write_all(con: Warehouse, staged: list[_Staged], append: bool, batch: str | None = None) -> list[LoadedFile]:
+    """Write every staged file (and the batch's record) into DuckDB in one transaction; on any failure roll it all
+    back."""
     try:
-        conflicts = _text_conflicts(con, staged) if append else []
-        if conflicts:
-            raise LoadError(conflicts)
-        loaded = [_write(con, stage, append) for stage in staged]
-        if batch is not None:
-            _record_batch(con, batch, loaded)
-        con.commit()
-    except BaseException as error:
-        try:
-            con.rollback()
-        except duckdb.Error:
-            pass  # the failed commit already ended the transaction
-        if isinstance(error, duckdb.Error):
-            raise LoadError([f"committing to the warehouse failed, nothing was loaded: {_brief(error)}"]) from error
-        raise
+        with con.transaction():
+            conflicts = _text_conflicts(con, staged) if append else []
+            if conflicts:
+                raise LoadError(conflicts)
+            loaded = [_write(con.duckdb, stage, append) for stage in staged]
+            if batch is not None:
+                _record_batch(con, batch, loaded)
+    except QueryError as error:
+        raise LoadError([f"committing to the warehouse failed, nothing was loaded: {_brief(error)}"]) from error
     return loaded
 
 
@@ -409,21 +415,178 @@ def load(directory: str | os.PathLike, append: bool = False, warehouse: str | os
     With `batch`, the load is recorded under that name in raw_loads.loaded_batches in the same transaction, and a
     batch loaded before is refused: a caller that may be killed between loading and moving its files aside can ask
     batch_loaded() and never load a batch twice.
+    On Spark (CDP_TARGET=spark_cluster) the same, written as load_into_spark describes; `warehouse` is not used.
     Raises LoadError (bad input; nothing written) or cdp.warehouse.connection.WarehouseError (cannot open the
     warehouse).
     """
     files = plan_load(directory, contract)
-    con = connect(warehouse)
-    try:
-        con.execute("set TimeZone = 'UTC'")  # TIMESTAMPTZ parquet columns become UTC wall-clock time
-        staged = _stage_and_check(con, files, lenient)
-        loaded = _write_all(con, staged, append, batch)
-    finally:
-        con.close()
+    if engine() == "spark":
+        loaded, staged = load_into_spark(files, append, lenient, batch)
+    else:
+        con = connect(warehouse)
+        try:
+            con.execute("set TimeZone = 'UTC'")  # TIMESTAMPTZ parquet columns become UTC wall-clock time
+            staged = _stage_and_check(con.duckdb, files, lenient)
+            loaded = _write_all(con, staged, append, batch)
+        finally:
+            con.close()
     for stage in staged:
         for warning in stage.warnings:
             log.warning("%s", warning)
     return loaded
+
+
+# ----------------------------------------------------------------------------------------------
+# Spark
+
+LANDING_VARIABLE = "CDP_SPARK_LANDING_DIR"
+# The suffix of the table a load writes before putting it in place of (or appending it to) the raw table.
+LOADING_SUFFIX = "__cdp_loading"
+# Types Spark reads from Parquet as they are; any other column (an extra column the contract does not know, of a
+# type like HUGEINT, UUID, INTERVAL or a struct) is landed as its text.
+SPARK_READY_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT", "BOOLEAN", "DATE",
+                     "TIMESTAMP", "DECIMAL")
+
+
+def landing_dir() -> Path:
+    """Where the loader writes the Parquet files the Spark server reads: $CDP_SPARK_LANDING_DIR, else landing/
+    in the local cluster's folder. For another server it must be a folder that this machine writes and the
+    server reads at the same path (a shared mount)."""
+    from cdp.warehouse.spark_cluster import Settings
+
+    chosen = os.environ.get(LANDING_VARIABLE)
+    return Path(chosen).resolve() if chosen else Settings.from_environment().root / "landing"
+
+
+def _spark_ready(stage_con: duckdb.DuckDBPyConnection, stage: _Staged) -> str:
+    """The staged rows as _select gives them, every column of a type Spark reads (TIMESTAMP WITH TIME ZONE as its
+    UTC wall-clock time, anything else unknown as text)."""
+    select = _select(stage)
+    described = stage_con.execute(f"describe {select}").fetchall()
+    items = []
+    for name, kind, *_ in described:
+        kind = str(kind).upper()
+        if kind.startswith("TIMESTAMP") and kind != "TIMESTAMP":  # with time zone, _S, _MS, _NS
+            items.append(f"cast({quote_identifier(name)} as TIMESTAMP) as {quote_identifier(name)}")
+        elif kind.startswith(SPARK_READY_TYPES) and not kind.endswith("]"):
+            items.append(quote_identifier(name))
+        else:
+            items.append(f"cast({quote_identifier(name)} as VARCHAR) as {quote_identifier(name)}")
+    return f"select {', '.join(items)} from ({select})"
+
+
+def _land(stage_con: duckdb.DuckDBPyConnection, staged: list[_Staged], folder: Path) -> list[tuple[_Staged, Path]]:
+    """Write each staged file as one Parquet file in ``folder``: the rows as the load writes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    landed = []
+    for stage in staged:
+        path = folder / f"{stage.file.table.schema}.{stage.file.table.name}.parquet"
+        try:
+            stage_con.execute(f"copy ({_spark_ready(stage_con, stage)}) to {quote_literal(path)} (format parquet)")
+        except duckdb.OutOfMemoryException:
+            raise
+        except duckdb.Error as error:
+            raise LoadError([f"{stage.file.path}: writing it to {path} for Spark failed, nothing was loaded: "
+                             f"{_brief(error)}"]) from error
+        landed.append((stage, path))
+    return landed
+
+
+def _spark_columns(con: Warehouse, path: Path) -> dict[str, str]:
+    """The columns of a landed file as Spark reads them (name -> Spark type), timestamps as TIMESTAMP (Spark reads
+    DuckDB's as TIMESTAMP_NTZ)."""
+    rows = con.fetchall(f"describe query select * from parquet.`{path.as_posix()}`")
+    return {name: "timestamp" if kind.lower() == "timestamp_ntz" else kind for name, kind, *_ in rows}
+
+
+def _prepare_spark(con: Warehouse, stage: _Staged, path: Path) -> str:
+    """Copy a landed file into a new table beside the raw table (``<table>__cdp_loading``); returns its name."""
+    table = stage.file.table
+    loading = f"{con.quote(table.schema)}.{con.quote(table.name + LOADING_SUFFIX)}"
+    columns = ", ".join(f"cast({con.quote(name)} as {kind}) as {con.quote(name)}"
+                        for name, kind in _spark_columns(con, path).items())
+    con.create_schema(table.schema)
+    con.execute(f"drop table if exists {loading}")
+    con.execute(f"create table {loading} using parquet as select {columns} from parquet.`{path.as_posix()}`")
+    return loading
+
+
+def _publish_spark(con: Warehouse, stage: _Staged, loading: str, append: bool) -> LoadedFile:
+    """Put a prepared table in place: replace the raw table with it, or append its rows (by name; the columns the
+    raw table lacks are added first)."""
+    table = stage.file.table
+    target = f"{con.quote(table.schema)}.{con.quote(table.name)}"
+    if append and con.table_exists(table.schema, table.name):
+        existing = con.columns(table.schema, table.name)
+        new = con.columns(table.schema, table.name + LOADING_SUFFIX)
+        missing = [f"{con.quote(name)} {kind}" for name, kind in
+                   ((name, _spark_type(kind)) for name, kind in new.items() if name not in existing)]
+        if missing:
+            con.execute(f"alter table {target} add columns ({', '.join(missing)})")
+        names = ", ".join(con.quote(name) for name in new)
+        con.execute(f"insert into {target} ({names}) select {names} from {loading}")
+        con.execute(f"drop table {loading}")
+        mode = "append"
+    else:
+        con.execute(f"drop table if exists {target}")
+        con.execute(f"alter table {loading} rename to {target}")
+        mode = "append (new table)" if append else "replace"
+    text_columns = tuple(column.name for column in table.columns if column.name in stage.text_columns)
+    return LoadedFile(stage.file.path, table.qualified_name, stage.rows, mode, text_columns)
+
+
+def _spark_type(duckdb_type: str) -> str:
+    from cdp.warehouse.spark_warehouse import spark_type
+
+    return spark_type(duckdb_type)
+
+
+def load_into_spark(files: list[PlannedFile], append: bool, lenient: bool,
+                    batch: str | None) -> tuple[list[LoadedFile], list[_Staged]]:
+    """Load into the Spark catalog, in three steps, so that bad input or a failed write leaves the raw tables as
+    they were:
+
+    1. check every file against the contract, in an in-memory DuckDB, exactly as for DuckDB;
+    2. write each as Parquet into the landing folder (landing_dir()), then into a new table beside its raw table
+       (``<table>__cdp_loading``, a Parquet table of the catalog); a failure drops them all;
+    3. once every one is written, put them in place: replace each raw table (drop, rename) or append its rows, then
+       record the batch. These statements read tables that are already written: only the loss of the server
+       itself can stop them half-way.
+    """
+    folder = landing_dir() / uuid.uuid4().hex
+    stage_con = duckdb.connect(config=engine_settings(folder / "spill"))
+    con = None
+    prepared: list[tuple[_Staged, str]] = []
+    try:
+        stage_con.execute("set TimeZone = 'UTC'")
+        staged = _stage_and_check(stage_con, files, lenient)
+        con = connect()
+        if batch is not None and batch_loaded(con, batch):
+            raise LoadError([f"batch {batch!r} was loaded before; nothing was loaded again"])
+        conflicts = _text_conflicts(con, staged) if append else []
+        if conflicts:
+            raise LoadError(conflicts)
+        for stage, path in _land(stage_con, staged, folder):
+            try:
+                prepared.append((stage, _prepare_spark(con, stage, path)))
+            except QueryError as error:
+                raise LoadError([f"{stage.file.path}: writing {stage.file.table.qualified_name} into "
+                                 f"{con.location} failed, nothing was loaded: {error}"]) from error
+        loaded = [_publish_spark(con, stage, loading, append) for stage, loading in prepared]
+        prepared = []
+        if batch is not None:
+            _record_batch(con, batch, loaded)
+        return loaded, staged
+    finally:
+        if con is not None:
+            for _, loading in prepared:  # written, never put in place: the load failed
+                try:
+                    con.execute(f"drop table if exists {loading}")
+                except QueryError:
+                    log.warning("could not drop %s, which a failed load wrote; drop it by hand", loading)
+            con.close()
+        stage_con.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def format_summary(loaded: list[LoadedFile]) -> str:
