@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,26 @@ from browser import Browser, launch_browser, missing_browser
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEMO_SEEDS = REPO_ROOT / "seeds" / "demo"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def spark_cluster_env(folder: Path) -> dict[str, str]:
+    """The variables that put a local Spark cluster (scripts/spark_cluster.py) in ``folder``, on free ports."""
+    ports = {"CDP_SPARK_MASTER_PORT": free_port(), "CDP_SPARK_UI_PORT": free_port(),
+             "CDP_SPARK_THRIFT_PORT": free_port()}
+    return {"CDP_SPARK_CLUSTER_DIR": str(folder), **{name: str(port) for name, port in ports.items()}}
+
+
+def spark_cluster(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
+    """scripts/spark_cluster.py ACTION (up, down, status), as a user runs it."""
+    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), action], env=env,
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
 
 
 class Project:

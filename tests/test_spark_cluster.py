@@ -8,39 +8,27 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cdp.warehouse.spark_cluster import port_answers as answers
-from conftest import REPO_ROOT
+from conftest import spark_cluster, spark_cluster_env
 
 pytestmark = pytest.mark.spark
 
 PROCESSES = ("master", "worker-1", "worker-2", "thrift-server")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def cluster_env(tmp_path):
-    ports = {"CDP_SPARK_MASTER_PORT": free_port(), "CDP_SPARK_UI_PORT": free_port(),
-             "CDP_SPARK_THRIFT_PORT": free_port()}
-    env = {**os.environ, "CDP_SPARK_CLUSTER_DIR": str(tmp_path / "cluster"),
-           **{name: str(port) for name, port in ports.items()}}
-    yield env, ports
+    variables = spark_cluster_env(tmp_path / "cluster")
+    env = {**os.environ, **variables}
+    yield env, {name: int(value) for name, value in variables.items() if name.endswith("_PORT")}
     run(env, "down")
 
 
-def run(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
-    """scripts/spark_cluster.py ACTION, as a user runs it."""
-    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "spark_cluster.py"), action], env=env,
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+run = spark_cluster
 
 
 def cluster(env: dict[str, str], action: str) -> subprocess.CompletedProcess:
