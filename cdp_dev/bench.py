@@ -18,6 +18,11 @@ The steps (each in its own process where memory is measured, so the peak RSS is 
    import file;
 7. the identity stress case (cdp_dev/identity_stress.py): int_persons_resolved as dbt compiles it, over one chain
    of 50,000 records and one of 1,000, each link a distinct value.
+
+With CDP_TARGET=spark_cluster the same steps run on the local Spark cluster (make spark-up), which must be this
+machine's (CDP_SPARK_HOST 127.0.0.1): the benchmark starts from an empty catalog, dropping every database but
+``default``. The floor is then Spark's own scan of the raw tables; the identity stress case (DuckDB's), the peak
+memory of the commands (the cluster's processes are not theirs) and the DuckDB targets are left out.
 """
 
 from __future__ import annotations
@@ -38,10 +43,9 @@ import duckdb
 
 from cdp import pipeline
 from cdp.text_table import format_table
-from cdp.warehouse.connection import PROJECT_ROOT
+from cdp.warehouse.connection import PROJECT_ROOT, connect, engine
 from cdp.warehouse.dbt_runner import DBT, dbt_env
-from cdp.warehouse.raw_contract import Table, load_contract
-from cdp.warehouse.sql import quote_identifier
+from cdp.warehouse.raw_contract import load_contract
 from cdp_dev import generator, identity_stress
 
 log = logging.getLogger(__name__)
@@ -91,10 +95,13 @@ class BenchResult:
     profile_full: list[tuple[str, int, float]] = field(default_factory=list)
     profile_incremental: list[tuple[str, int, float]] = field(default_factory=list)
     measured_at: str = ""
+    engine: str = "duckdb"  # or spark: the local Spark cluster (CDP_TARGET=spark_cluster)
 
     @property
     def checks(self) -> list[tuple[str, str, str, bool]]:
-        """(metric, value, target, met) for the README's targets."""
+        """(metric, value, target, met) for the README's targets (DuckDB's: none on Spark)."""
+        if self.engine != "duckdb":
+            return []
         floor = self.floor_scan_s or float("nan")
         return [
             ("full dbt build", f"{self.full_build_s:.1f} s", f"< {TARGET_FULL_BUILD_S:.0f} s",
@@ -128,19 +135,20 @@ class BenchResult:
             ("full dbt build", f"{self.full_build_s:.1f} s"),
             (f"incremental build (+{self.incremental_rows:,} activities)", f"{self.incremental_build_s:.1f} s"),
             ("end-to-end freshness", f"{self.freshness_s:.1f} s"),
-            ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB"),
-            ("warehouse file", f"{self.warehouse_mb:,.0f} MB"),
+            ("peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB" if self.engine == "duckdb" else "-"),
+            ("warehouse size", f"{self.warehouse_mb:,.0f} MB"),
             *[(f"  {model}", f"{seconds:.1f} s") for model, seconds in self.identity_models_s.items()],
             *[(f"identity stress: chain of {chain.records:,}",
                f"{chain.persons:,} person{'s' if chain.persons != 1 else ''}, {chain.seconds:.1f} s")
               for chain in self.stress],
         ]
         lines = [f"benchmark at --accounts {self.accounts:,} (seed {self.seed}, {self.activities_per_person:g} activities"
-                 f" per person), {self.measured_at}", ""]
+                 f" per person) on {self.engine}, {self.measured_at}", ""]
         lines += format_table([("measure", "value"), *facts], right_aligned={1}, header_rule=True)
-        lines += ["", *format_table([("target", "value", "goal", "met"),
-                                     *[(m, v, t, "yes" if ok else "NO") for m, v, t, ok in self.checks]],
-                                    right_aligned={1}, header_rule=True)]
+        if self.checks:
+            lines += ["", *format_table([("target", "value", "goal", "met"),
+                                         *[(m, v, t, "yes" if ok else "NO") for m, v, t, ok in self.checks]],
+                                        right_aligned={1}, header_rule=True)]
         for title, wall, profile in (("full build", self.full_build_s, self.profile_full),
                                      ("incremental build", self.incremental_build_s, self.profile_incremental)):
             if profile:
@@ -159,24 +167,21 @@ class BenchResult:
         return "\n".join(lines)
 
 
-def _relation(table: Table) -> str:
-    """A raw table's name in SQL, each part quoted (the names come from the contract yml)."""
-    return f"{quote_identifier(table.schema)}.{quote_identifier(table.name)}"
-
-
 class Bench:
     def __init__(self, accounts: int, seed: int, cache: Path,
                  activities_per_person: float = DEFAULT_ACTIVITIES_PER_PERSON) -> None:
         self.accounts, self.seed, self.cache = accounts, seed, cache
         self.activities_per_person = activities_per_person
         scale = f"{accounts}-seed{seed}-app{activities_per_person:g}"
+        self.engine = engine()
         self.data = cache / f"data-{scale}"
-        self.work = cache / f"run-{scale}"
+        self.work = cache / f"run-{scale}" if self.engine == "duckdb" else cache / f"run-{scale}-{self.engine}"
         self.warehouse = self.work / "bench.duckdb"
         self.drop = self.work / "drop"
         self.out = self.work / "out"
         self.target = self.work / "target"
-        self.result = BenchResult(accounts, seed, activities_per_person, measured_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        self.result = BenchResult(accounts, seed, activities_per_person, engine=self.engine,
+                                  measured_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -241,28 +246,43 @@ class Bench:
         self.result.generated_s = time.monotonic() - started
         marker.write_text(datetime.now(timezone.utc).isoformat())
 
+    def _empty_spark_catalog(self) -> None:
+        """Drop every database of the local cluster but ``default``: the Spark benchmark starts empty, as the DuckDB
+        one starts from a new file. Refused for a server elsewhere than on this machine."""
+        from cdp.warehouse.spark_warehouse import server_address
+
+        host, port = server_address()
+        if host not in ("127.0.0.1", "localhost"):
+            raise RuntimeError(f"the Spark benchmark empties the catalog: run it on the local cluster (make spark-up),"
+                               f" not on {host}:{port}")
+        with connect() as con:
+            for (database,) in con.fetchall("show databases"):
+                if database != "default":
+                    con.execute(f"drop database {con.quote(database)} cascade")
+
     def load(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         for path in (self.warehouse, self.warehouse.with_name(self.warehouse.name + ".wal")):
             path.unlink(missing_ok=True)
+        if self.engine == "spark":
+            self._empty_spark_catalog()
         self.result.load_s = self._run("load", [sys.executable, str(PROJECT_ROOT / "scripts" / "load_raw.py"),
                                                 str(self.data), "--warehouse", str(self.warehouse)])
 
     def floor(self) -> None:
+        """Every column of every raw table read once: DuckDB's ``hash(columns(*))``, Spark's ``hash(*)``."""
         tables = [table for source in load_contract().values() for table in source.tables.values()]
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            present = [t for t in tables if con.execute(
-                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                [t.schema, t.name]).fetchone()[0]]
+        scan = "sum(hash(columns(*)))" if self.engine == "duckdb" else "sum(hash(*))"
+        with connect(self.warehouse, read_only=True) as con:
+            present = [t for t in tables if con.table_exists(t.schema, t.name)]
+            relations = {t: f"{con.quote(t.schema)}.{con.quote(t.name)}" for t in present}
             started = time.monotonic()
             for table in present:
-                con.execute(f"select sum(hash(columns(*))) from {_relation(table)}").fetchall()
+                con.fetchall(f"select {scan} from {relations[table]}")
             self.result.floor_scan_s = time.monotonic() - started
-            self.result.raw_rows = sum(con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
-                                       for t in present)
-            self.result.raw_activity_rows = sum(
-                con.execute(f"select count(*) from {_relation(t)}").fetchone()[0]
-                for t in present if t.name.startswith("activity_"))
+            counts = {t: con.fetchone(f"select count(*) from {relations[t]}")[0] for t in present}
+        self.result.raw_rows = sum(counts.values())
+        self.result.raw_activity_rows = sum(rows for t, rows in counts.items() if t.name.startswith("activity_"))
 
     def parse(self) -> None:
         """Parse the project once, untimed in the builds: a scheduled deployment keeps its target folder, so its
@@ -291,7 +311,7 @@ class Bench:
         self.result.profile_incremental = self._profile(results)
 
     def freshness(self) -> None:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+        with connect(self.warehouse, read_only=True) as con:
             found = con.execute(
                 """
                 select m.source_id, t.email
@@ -322,7 +342,7 @@ class Bench:
                                      "--drop", str(self.drop), "--warehouse", str(self.warehouse),
                                      "--out", str(self.out), "--target-path", str(self.target)])
         self.result.freshness_s = time.monotonic() - started
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+        with connect(self.warehouse, read_only=True) as con:
             in_segment = con.execute("select count(*) from segments.segment_membership where segment_name = ?"
                                      " and lower(trim(email)) = lower(trim(?))", [SEGMENT, email]).fetchone()[0]
         exported = (self.out / f"{SEGMENT}.marketo.csv").read_text()
@@ -330,7 +350,10 @@ class Bench:
             raise RuntimeError(f"the new visit did not bring {email} into {SEGMENT} and its export")
 
     def identity_stress(self) -> None:
-        """The compiled int_persons_resolved over long chains, in a DuckDB of its own (cdp_dev/identity_stress)."""
+        """The compiled int_persons_resolved over long chains, in a DuckDB of its own (cdp_dev/identity_stress);
+        not on Spark."""
+        if self.engine != "duckdb":
+            return
         workdir = self.work / "identity-stress"
         workdir.mkdir(parents=True, exist_ok=True)
         sql = identity_stress.compile_model(workdir)
@@ -355,8 +378,18 @@ class Bench:
         self.freshness()
         self.identity_stress()
         self.result.peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        self.result.warehouse_mb = self.warehouse.stat().st_size / 2**20
+        self.result.warehouse_mb = self._warehouse_bytes() / 2**20
         return self.result
+
+
+    def _warehouse_bytes(self) -> int:
+        """The DuckDB file, or the local cluster's table folder."""
+        if self.engine == "duckdb":
+            return self.warehouse.stat().st_size
+        from cdp.warehouse.spark_cluster import Settings
+
+        return sum(path.stat().st_size for path in (Settings.from_environment().root / "warehouse").rglob("*")
+                   if path.is_file())
 
 
 def write_json(result: BenchResult, path: Path) -> Path:

@@ -2,6 +2,7 @@
 incremental build, freshness, memory, against the README's targets.
 
     python scripts/bench.py --accounts 100000 [--seed 1] [--cache DIR] [--json FILE]
+    CDP_TARGET=spark_cluster python scripts/bench.py --accounts 10000     # the same on the local Spark cluster
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, metavar="DIR",
                         help="where generated data sets are cached and the benchmark works (default: %(default)s)")
     parser.add_argument("--json", type=Path, metavar="FILE",
-                        help="write the results as JSON here (default: <cache>/results-<accounts>.json)")
+                        help="write the results as JSON here (default: <cache>/results-<accounts>-app<X>.json, "
+                             "-spark.json with CDP_TARGET=spark_cluster)")
     return parser
 
 
@@ -44,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    default_json = args.cache / f"results-{args.accounts}-app{args.activities_per_person:g}.json"
+    engine = "" if result.engine == "duckdb" else f"-{result.engine}"
+    default_json = args.cache / f"results-{args.accounts}-app{args.activities_per_person:g}{engine}.json"
     path = write_json(result, args.json or default_json)
     print(result.format())
     print(f"\nresults: {path}")
