@@ -130,6 +130,12 @@ def test_load_build_export_and_sync_on_the_cluster_give_what_duckdb_gives(deploy
     [(members,)] = spark.query("select count(distinct email_key) from activation.activation_sync_members"
                                " where destination = 'marketo' and operation = 'added' and status = 'succeeded'")
     assert members == len(synced["spark"])
+    # AND explain says the same of a member on both engines, and the report reads the cluster
+    explained = [engine.script("explain.py", "--segment", SEGMENT, "--email", synced["spark"][0]).stdout
+                 for engine in engines.values()]
+    assert explained[0] == explained[1] and f"{synced['spark'][0]} is IN {SEGMENT}" in explained[0]
+    spark.script("report.py", "--out", str(root / "report"))
+    assert "Spark Thrift server" in (root / "report" / "report.html").read_text()
 
 
 def test_a_pipeline_cycle_appends_a_batch_once_and_builds_it_on_the_cluster(deployment):
