@@ -5,6 +5,7 @@ reaches which engine. The Spark implementation against a running server is teste
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -106,6 +107,14 @@ def test_the_target_chooses_the_engine(monkeypatch):
         connect()
 
 
+def test_spark_without_its_extras_says_how_to_install_them(monkeypatch):
+    monkeypatch.setenv("CDP_TARGET", "spark_cluster")
+    monkeypatch.setitem(sys.modules, "pyhive", None)  # as if requirements-spark.txt were not installed
+    with pytest.raises(WarehouseError, match="make install-spark"):
+        connect()
+
+
+@pytest.mark.spark  # needs the Spark extras (PyHive): make test-spark
 def test_an_unreachable_spark_server_says_how_to_start_one(monkeypatch):
     from conftest import free_port
 
